@@ -1,0 +1,93 @@
+/*
+ * cursor.h - the one bounds-checked reader every dissector uses.
+ *
+ * A cursor is a read-only view over bytes that strangers produced.  Every getter
+ * returns bool: on true it wrote its output and advanced; on false nothing
+ * changed (the cursor did not move and the output was not written).  Lengths are
+ * compared before any pointer is formed, so no getter can read outside the view.
+ *
+ * Views (struct rd_bytes, child cursors) point into the caller's buffer and live
+ * exactly as long as it does.
+ */
+#ifndef RD_CURSOR_H
+#define RD_CURSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rd_cur {
+    const uint8_t *p; /* next unread byte */
+    size_t len;       /* bytes left in this view */
+    size_t off;       /* offset of p in the outermost buffer, for diagnostics */
+};
+
+/* A byte field of a result struct: a view into the parsed input. */
+struct rd_bytes {
+    const uint8_t *p;
+    size_t len;
+};
+
+enum rd_status { RD_OK = 0, RD_NEED_MORE, RD_MALFORMED };
+
+/* Why a parse failed.  _UNSUPPORTED and _LIMIT are never blamed on a peer. */
+enum rd_why {
+    RD_WHY_NONE = 0,
+    RD_WHY_SHORT,       /* a field runs past the end of its PDU */
+    RD_WHY_OVERRUN,     /* a length field points past its enclosing structure */
+    RD_WHY_TRAILING,    /* bytes left over after a structure that must be consumed exactly */
+    RD_WHY_BAD_VALUE,   /* a value the specification does not allow */
+    RD_WHY_UNSUPPORTED, /* legal, but outside what we parse */
+    RD_WHY_LIMIT        /* one of our own caps */
+};
+
+/* The first failure of a parse: reason, static dotted field name, offset. */
+struct rd_diag {
+    enum rd_why why;
+    const char *field;
+    size_t off;
+};
+
+void rd_cur_init(struct rd_cur *c, const uint8_t *data, size_t len);
+
+bool rd_cur_u8(struct rd_cur *c, uint8_t *v);
+bool rd_cur_u16be(struct rd_cur *c, uint16_t *v);
+bool rd_cur_u16le(struct rd_cur *c, uint16_t *v);
+bool rd_cur_u24be(struct rd_cur *c, uint32_t *v);
+bool rd_cur_u32be(struct rd_cur *c, uint32_t *v);
+bool rd_cur_u32le(struct rd_cur *c, uint32_t *v);
+bool rd_cur_u64be(struct rd_cur *c, uint64_t *v);
+bool rd_cur_u64le(struct rd_cur *c, uint64_t *v);
+
+bool rd_cur_peek_u8(const struct rd_cur *c, uint8_t *v);
+/* Read the byte at offset n without advancing (n = 0 is the next byte). */
+bool rd_cur_peek_at(const struct rd_cur *c, size_t n, uint8_t *v);
+bool rd_cur_skip(struct rd_cur *c, size_t n);
+
+/* Carve the next n bytes as a child view and advance past them. */
+bool rd_cur_take(struct rd_cur *c, size_t n, struct rd_cur *child);
+/* Read a length of the named width, then carve exactly that many bytes. */
+bool rd_cur_prefixed_u8(struct rd_cur *c, struct rd_cur *child);
+bool rd_cur_prefixed_u16be(struct rd_cur *c, struct rd_cur *child);
+bool rd_cur_prefixed_u24be(struct rd_cur *c, struct rd_cur *child);
+
+/* Match a literal and advance past it. */
+bool rd_cur_expect(struct rd_cur *c, const void *bytes, size_t n);
+/* Copy n bytes into dst; fails (nothing copied) if n > dstsize or n > c->len. */
+bool rd_cur_copy(struct rd_cur *c, size_t n, void *dst, size_t dstsize);
+/* Random access: a child view of base at [off, off + n). */
+bool rd_cur_slice(const struct rd_cur *base, size_t off, size_t n, struct rd_cur *child);
+
+bool rd_cur_is_empty(const struct rd_cur *c);
+/* The remaining bytes as a view (does not advance). */
+struct rd_bytes rd_cur_rest(const struct rd_cur *c);
+
+/* Record the first failure in diag (if any) and return RD_MALFORMED. */
+enum rd_status rd_fail(struct rd_diag *diag, enum rd_why why, const struct rd_cur *at,
+                       const char *field);
+const char *rd_why_name(enum rd_why why);
+
+/* Compare a view with a literal. */
+bool rd_bytes_eq(struct rd_bytes b, const void *lit, size_t n);
+
+#endif

@@ -1,0 +1,1 @@
+# dissectors/tls.mk
