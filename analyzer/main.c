@@ -1,0 +1,7 @@
+/* main.c - placeholder until the CLI lands. */
+#include "config.h"
+
+int main(void)
+{
+    return 0;
+}
