@@ -37,7 +37,8 @@ struct rd_tcp_opts {
     uint8_t wscale;
     uint32_t tsval;
     uint32_t tsecr;
-    uint8_t count; /* options seen (kinds other than NOP/EOL) */
+    uint8_t count;  /* well-formed options seen (kinds other than NOP/EOL) */
+    bool malformed; /* the list stopped at a bad length; options after it unread */
 };
 
 /* What an ICMP/ICMPv6 error quotes of the packet that caused it. */
