@@ -1,2 +1,15 @@
 # TPKT/X.224/RDP_NEG, MCS (T.125), GCC (T.124), BER (owner: RDP dissector work).
 libdissect_a_SOURCES += dissectors/ber.h
+libdissect_a_SOURCES += dissectors/tpkt.c dissectors/tpkt.h dissectors/x224.c dissectors/x224.h
+
+check_PROGRAMS += tests/check_cursor tests/check_tpkt tests/check_x224
+TESTS += tests/check_cursor tests/check_tpkt tests/check_x224
+tests_check_cursor_SOURCES = tests/check_cursor.c
+tests_check_cursor_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_cursor_LDADD = $(UNIT_TEST_LIBS)
+tests_check_tpkt_SOURCES = tests/check_tpkt.c
+tests_check_tpkt_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_tpkt_LDADD = $(UNIT_TEST_LIBS)
+tests_check_x224_SOURCES = tests/check_x224.c
+tests_check_x224_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_x224_LDADD = $(UNIT_TEST_LIBS)
