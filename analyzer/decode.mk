@@ -1,2 +1,11 @@
 # Link layer to TCP/UDP/ICMP decode (owner: decode work).
 libanalyzer_a_SOURCES += analyzer/decode.c analyzer/decode.h analyzer/packet.h
+
+if ENABLE_TESTS
+check_PROGRAMS += tests/check_decode
+TESTS += tests/check_decode
+endif
+tests_check_decode_SOURCES = tests/check_decode.c
+tests_check_decode_CFLAGS = $(UNIT_TEST_FLAGS) $(PCAP_CFLAGS) \
+	-DRD_SHARED_DIR='"$(abs_top_srcdir)/../shared"'
+tests_check_decode_LDADD = $(UNIT_TEST_LIBS)
