@@ -2,10 +2,11 @@
 # (CredSSP TSRequest, SPNEGO, NTLMSSP, Kerberos, NTSTATUS/HRESULT names).
 libdissect_a_SOURCES += dissectors/ber.c \
 	dissectors/credssp.c dissectors/credssp.h \
-	dissectors/ntstatus.c dissectors/ntstatus.h
+	dissectors/ntstatus.c dissectors/ntstatus.h \
+	dissectors/ntlmssp.c dissectors/ntlmssp.h
 
-check_PROGRAMS += tests/check_ber tests/check_credssp
-TESTS += tests/check_ber tests/check_credssp
+check_PROGRAMS += tests/check_ber tests/check_credssp tests/check_ntlmssp
+TESTS += tests/check_ber tests/check_credssp tests/check_ntlmssp
 
 tests_check_ber_SOURCES = tests/check_ber.c
 tests_check_ber_CFLAGS = $(UNIT_TEST_FLAGS)
@@ -14,3 +15,8 @@ tests_check_ber_LDADD = $(UNIT_TEST_LIBS)
 tests_check_credssp_SOURCES = tests/check_credssp.c
 tests_check_credssp_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_credssp_LDADD = $(UNIT_TEST_LIBS)
+
+# The test reaches RD_TESTABLE helpers, so it compiles the module itself.
+tests_check_ntlmssp_SOURCES = tests/check_ntlmssp.c dissectors/ntlmssp.c
+tests_check_ntlmssp_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_ntlmssp_LDADD = $(UNIT_TEST_LIBS)
