@@ -1,0 +1,281 @@
+#!/bin/bash
+# captures/mk-rdp.sh -- make rdpdiag's RDP sample captures with real RDP peers.
+#
+# Usage:  sudo captures/mk-rdp.sh all | list | NAME...
+# Writes captures/NAME.pcap next to this script (overwriting it).  The matching
+# captures/NAME.expected files are written by hand from tshark's view of the packets.
+#
+# Needs root on Debian 12 and these packages (the script installs nothing):
+#   iproute2, tcpdump, tshark, xrdp, freerdp2-x11, freerdp2-shadow-x11, xvfb, openssl,
+#   python3.
+#
+# Peers (all inside the namespaces of captures/netns.sh: client rdpd-c 192.0.2.1, server
+# rdpd-s 192.0.2.2, capture on the client's veth):
+#   server  xrdp 0.9.21 run in the foreground (`xrdp --nodaemon --config INI`) from a
+#           private copy of /etc/xrdp/xrdp.ini (captures/xrdpini.py sets port, fork=false,
+#           security_layer, ssl_protocols, tls_ciphers, certificate, key_file and a private
+#           log file).  No xrdp-sesman: xrdp's own login screen is the "active" session.
+#   server  freerdp-shadow-cli 2.11 (X11 shadow of an Xvfb display) with /sec:nla and an
+#           NTLM SAM file (/sam-file:) holding alice / secret.
+#   client  xfreerdp 2.11 under its own Xvfb, /u:rdpuser or /u:alice, bounded by `timeout`
+#           (SIGTERM; xfreerdp then closes its socket).
+# Certificates are made per run with openssl in a temporary directory: a test CA
+# "rdpdiag test CA", a valid server certificate CN=srv.example.test (2024-2045), an
+# expired one (2020-2021) and an unrelated key.  Clients that must trust the CA get
+# SSL_CERT_FILE pointing at it; every client gets a fresh empty HOME (no known_hosts).
+# Nothing under /etc or $HOME is touched; the temporary directory, the namespaces and the
+# processes this script started (by PID) are removed on exit.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=captures/netns.sh
+. "$HERE/netns.sh"
+PORT=3389
+SRV_DISPLAY=:71
+CLI_DISPLAY=:72
+WORK=""
+
+if [ "$(id -u)" != 0 ]; then
+    rdpd_log "must run as root (network namespaces, tcpdump)"
+    exit 2
+fi
+cleanup() {
+    ns_cleanup
+    if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+WORK=$(mktemp -d /tmp/rdpd-rdp.XXXXXX)
+chmod 755 "$WORK"
+
+# --- certificates ---------------------------------------------------------------------
+make_certs() {
+    local d=$WORK/pki
+    mkdir -p "$d/db"
+    : >"$d/db/index.txt"
+    echo 1000 >"$d/db/serial"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
+        -days 3650 -subj "/CN=rdpdiag test CA" \
+        -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    cat >"$d/ca.cnf" <<EOF
+[ca]
+default_ca = testca
+[testca]
+dir = $d/db
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+certificate = $d/ca.pem
+private_key = $d/ca.key
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+x509_extensions = srv
+[anything]
+commonName = supplied
+[srv]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:srv.example.test, IP:$RDPD_IP_S
+EOF
+    local name start end
+    for spec in good:20240101000000Z:20451231235959Z expired:20200101000000Z:20210101000000Z; do
+        IFS=: read -r name start end <<<"$spec"
+        openssl req -new -newkey rsa:2048 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" \
+            -subj "/CN=srv.example.test" 2>/dev/null
+        openssl ca -batch -config "$d/ca.cnf" -in "$d/$name.csr" -out "$d/$name.pem" -notext \
+            -startdate "$start" -enddate "$end" 2>/dev/null
+    done
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/other.key" 2>/dev/null
+    chmod 644 "$d"/*.key
+    # NTLM SAM file for the shadow server: user:domain:LM:NT:::  (NT = MD4(UTF-16LE(pw)))
+    local nt
+    nt=$(printf secret | iconv -t UTF-16LE |
+        openssl dgst -md4 -provider legacy -provider default -r | cut -d' ' -f1)
+    printf 'alice:::%s:::\n' "$nt" >"$WORK/sam"
+}
+
+# --- servers ---------------------------------------------------------------------------
+# xrdp_start KEY=VALUE...  (keys as Globals.name; port, fork and logging are set here)
+xrdp_start() {
+    python3 "$HERE/xrdpini.py" /etc/xrdp/xrdp.ini "$WORK/xrdp.ini" \
+        Globals.port="$PORT" Globals.fork=false \
+        Logging.LogFile="$WORK/xrdp.log" Logging.EnableSyslog=false "$@"
+    in_s timeout 120 xrdp --nodaemon --config "$WORK/xrdp.ini" >"$WORK/xrdp.out" 2>&1 &
+    track $!
+    wait_listen "$RDPD_NS_S" "$PORT"
+}
+
+shadow_start() {
+    mkdir -p "$WORK/shome"
+    in_s timeout 120 Xvfb "$SRV_DISPLAY" -nolisten tcp -screen 0 800x600x24 >/dev/null 2>&1 &
+    track $!
+    sleep 1
+    in_s env HOME="$WORK/shome" DISPLAY="$SRV_DISPLAY" timeout 120 \
+        freerdp-shadow-cli /bind-address:"$RDPD_IP_S" /port:"$PORT" "$@" \
+        >"$WORK/shadow.out" 2>&1 &
+    track $!
+    wait_listen "$RDPD_NS_S" "$PORT"
+}
+
+# --- client ----------------------------------------------------------------------------
+# client SECONDS [env VAR=VALUE...] -- xfreerdp args...
+client() {
+    local secs=$1
+    shift
+    local envs=()
+    while [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    rm -rf "$WORK/chome"
+    mkdir -p "$WORK/chome"
+    in_c timeout 120 Xvfb "$CLI_DISPLAY" -nolisten tcp -screen 0 1024x768x24 >/dev/null 2>&1 &
+    local xpid=$!
+    track $xpid
+    sleep 1
+    in_c env HOME="$WORK/chome" DISPLAY="$CLI_DISPLAY" "${envs[@]}" \
+        timeout -k 3 "$secs" xfreerdp /v:"$RDPD_IP_S":"$PORT" /size:800x600 /log-level:INFO \
+        "$@" >"$WORK/client.out" 2>&1 || true
+    grep -E 'ERROR|WARN|error' "$WORK/client.out" | grep -v 'com.freerdp.utils\] - [0-9]*:' |
+        head -8 >&2 || true
+}
+
+# --- scenarios -------------------------------------------------------------------------
+XRDP_TLS="Globals.security_layer=tls Globals.certificate=PKI/good.pem Globals.key_file=PKI/good.key"
+
+pki() { printf '%s\n' "$@" | sed "s#PKI/#$WORK/pki/#g"; }
+
+mk_neg_nla_client_vs_tls_server() {
+    xrdp_start $(pki $XRDP_TLS)
+    cap_start "$1"
+    client 10 -- /u:rdpuser /p:secret /sec:nla /cert:ignore
+    cap_stop
+}
+
+mk_neg_hybrid_required() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    client 10 -- /u:alice /p:secret /sec:tls /cert:ignore
+    cap_stop
+}
+
+mk_rdp_standard_security_active() {
+    xrdp_start Globals.security_layer=rdp Globals.crypt_level=high
+    cap_start "$1"
+    client 5 -- /u:rdpuser /sec:rdp
+    cap_stop
+}
+
+mk_tls_ok_xrdp() {
+    xrdp_start $(pki $XRDP_TLS) "Globals.ssl_protocols=TLSv1.2, TLSv1.3"
+    cap_start "$1"
+    client 5 env SSL_CERT_FILE="$WORK/pki/ca.pem" -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+mk_tls_version_mismatch() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore +enforce-tlsv1_2
+    cap_stop
+}
+
+mk_cert_expired_deny() {
+    xrdp_start Globals.security_layer=tls Globals.ssl_protocols=TLSv1.2 \
+        Globals.certificate="$WORK/pki/expired.pem" Globals.key_file="$WORK/pki/expired.key"
+    cap_start "$1"
+    client 10 env SSL_CERT_FILE="$WORK/pki/ca.pem" -- /u:rdpuser /sec:tls /cert:deny
+    cap_stop
+}
+
+mk_cert_expired_ignore() {
+    xrdp_start Globals.security_layer=tls Globals.ssl_protocols=TLSv1.2 \
+        Globals.certificate="$WORK/pki/expired.pem" Globals.key_file="$WORK/pki/expired.key"
+    cap_start "$1"
+    client 5 env SSL_CERT_FILE="$WORK/pki/ca.pem" -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+mk_tls_key_mismatch() {
+    xrdp_start Globals.security_layer=tls Globals.ssl_protocols=TLSv1.2 \
+        Globals.certificate="$WORK/pki/good.pem" Globals.key_file="$WORK/pki/other.key"
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+mk_tls_key_missing() {
+    xrdp_start Globals.security_layer=tls Globals.ssl_protocols=TLSv1.2 \
+        Globals.certificate="$WORK/pki/good.pem" Globals.key_file="$WORK/pki/missing.key"
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+mk_tls_no_common_cipher() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1.2 Globals.tls_ciphers=AES128-SHA
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore /tls-ciphers:ECDHE-RSA-AES256-GCM-SHA384
+    cap_stop
+}
+
+mk_nla_ok() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    client 5 -- /u:alice /p:secret /sec:nla /cert:ignore
+    cap_stop
+}
+
+mk_nla_wrong_password() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    client 10 -- /u:alice /p:wrong-password /sec:nla /cert:ignore
+    cap_stop
+}
+
+mk_nla_unknown_user() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    client 10 -- /u:mallory /p:secret /sec:nla /cert:ignore
+    cap_stop
+}
+
+ALL="neg-nla-client-vs-tls-server neg-hybrid-required rdp-standard-security-active
+tls-ok-xrdp tls-version-mismatch cert-expired-deny cert-expired-ignore tls-key-mismatch
+tls-key-missing tls-no-common-cipher nla-ok nla-wrong-password nla-unknown-user"
+
+run_one() {
+    local name=$1 fn
+    fn="mk_$(printf '%s' "$name" | tr '-' '_')"
+    if ! declare -F "$fn" >/dev/null; then
+        rdpd_log "unknown scenario: $name (known: $(echo $ALL))"
+        exit 2
+    fi
+    rdpd_log "== $name"
+    ns_up
+    "$fn" "$HERE/$name.pcap"
+    kill_tracked
+    ns_down
+    cap_summary "$HERE/$name.pcap"
+}
+
+if [ $# -eq 0 ]; then
+    echo "usage: $0 all | list | NAME..." >&2
+    exit 2
+fi
+case $1 in
+all) set -- $ALL ;;
+list)
+    echo $ALL | tr ' ' '\n'
+    exit 0
+    ;;
+esac
+make_certs
+for n in "$@"; do
+    run_one "$n"
+done
