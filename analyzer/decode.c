@@ -436,9 +436,11 @@ static enum rd_decode_result l4_udp(struct rd_cur *c, size_t wire, struct rd_pac
  * 2; the fragment header (44) is 8 octets:
  *   next header u8, reserved u8, offset(13) res(2) M(1) u16, identification u32
  * An atomic fragment (offset 0, M = 0; RFC 6946) is a whole packet and walked
- * through.  Leaves *nh at the upper-layer protocol.
+ * through; so is any first fragment (offset 0) when first_ok is set, for an
+ * ICMP quote, where only the upper-layer header matters.  Leaves *nh at the
+ * upper-layer protocol.
  */
-static enum rd_decode_result ipv6_ext(struct rd_cur *c, size_t *wire, uint8_t *nh)
+static enum rd_decode_result ipv6_ext(struct rd_cur *c, size_t *wire, uint8_t *nh, bool first_ok)
 {
     for (size_t n = 0;; n++) {
         uint8_t next;
@@ -465,7 +467,7 @@ static enum rd_decode_result ipv6_ext(struct rd_cur *c, size_t *wire, uint8_t *n
             (void)rd_cur_u16be(c, &offm);
             (void)rd_cur_skip(c, 4);
             *wire -= 8;
-            if ((offm & 0xfff9) != 0) {
+            if ((offm & (first_ok ? 0xfff8 : 0xfff9)) != 0) {
                 return RD_DEC_FRAGMENT;
             }
             *nh = next;
@@ -497,17 +499,16 @@ static enum rd_decode_result ipv6_ext(struct rd_cur *c, size_t *wire, uint8_t *n
  *   source                 4
  *   destination            4
  *   options                IHL * 4 - 20
- * On return *c is the captured data (Ethernet padding dropped) and *wire its
- * length on the wire.
+ * On return *c is the captured data (Ethernet padding dropped), *wire its
+ * length on the wire and *frag the flags/offset field.
  */
-static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *proto, bool *is_frag,
-                                      struct rd_addr *src, struct rd_addr *dst,
+static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *proto,
+                                      uint16_t *frag, struct rd_addr *src, struct rd_addr *dst,
                                       struct rd_packet *out)
 {
     uint8_t vihl;
     uint16_t total;
     uint16_t id;
-    uint16_t frag;
     uint8_t ttl;
     size_t hlen;
     enum rd_decode_result r = need(c, *wire, IPV4_MIN_HDR);
@@ -519,7 +520,7 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
     (void)rd_cur_skip(c, 1);
     (void)rd_cur_u16be(c, &total);
     (void)rd_cur_u16be(c, &id);
-    (void)rd_cur_u16be(c, &frag);
+    (void)rd_cur_u16be(c, frag);
     (void)rd_cur_u8(c, &ttl);
     (void)rd_cur_u8(c, proto);
     (void)rd_cur_skip(c, 2);
@@ -531,7 +532,7 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
         out->ttl = ttl;
         out->has_ipid = true;
         out->ipid = id;
-        out->ip_df = (frag & 0x4000) != 0;
+        out->ip_df = (*frag & 0x4000) != 0;
     }
     hlen = (size_t)(vihl & 0x0f) * 4;
     if (vihl >> 4 != 4 || hlen < IPV4_MIN_HDR) {
@@ -553,7 +554,6 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
     }
     (void)rd_cur_skip(c, hlen - IPV4_MIN_HDR);
     *wire -= hlen - IPV4_MIN_HDR;
-    *is_frag = (frag & 0x3fff) != 0;
     return RD_DEC_OK;
 }
 
@@ -565,7 +565,8 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
  *   hop limit                                   u8
  *   source                                      16
  *   destination                                 16
- * Walks the extension headers; *proto is the upper-layer protocol.
+ * Walks the extension headers; *proto is the upper-layer protocol.  out is
+ * NULL for the header an ICMPv6 error quotes.
  */
 static enum rd_decode_result ipv6_hdr(struct rd_cur *c, size_t *wire, uint8_t *proto,
                                       struct rd_addr *src, struct rd_addr *dst,
@@ -604,7 +605,7 @@ static enum rd_decode_result ipv6_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
         *wire = plen;
         clip(c, plen);
     }
-    return ipv6_ext(c, wire, proto);
+    return ipv6_ext(c, wire, proto, out == NULL);
 }
 
 /*
@@ -621,16 +622,17 @@ static enum rd_decode_result ipv6_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
 static void icmp_quote(struct rd_cur c, enum ip_ver ver, struct rd_icmp_quote *q)
 {
     uint8_t proto = 0;
-    bool is_frag = false;
+    uint16_t frag = 0;
     size_t wire = SIZE_MAX;
     enum rd_decode_result r;
 
     if (ver == IPV_4) {
-        r = ipv4_hdr(&c, &wire, &proto, &is_frag, &q->src, &q->dst, NULL);
+        r = ipv4_hdr(&c, &wire, &proto, &frag, &q->src, &q->dst, NULL);
     } else {
         r = ipv6_hdr(&c, &wire, &proto, &q->src, &q->dst, NULL);
     }
-    if (r != RD_DEC_OK || is_frag || need(&c, wire, QUOTE_L4_LEN) != RD_DEC_OK) {
+    /* A quoted first fragment (offset 0) still starts with the L4 header. */
+    if (r != RD_DEC_OK || (frag & 0x1fff) != 0 || need(&c, wire, QUOTE_L4_LEN) != RD_DEC_OK) {
         return;
     }
     q->proto = proto;
@@ -717,7 +719,7 @@ enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     size_t wire = wirelen > caplen ? wirelen : caplen;
     enum ip_ver ver = IPV_NONE;
     uint8_t proto = 0;
-    bool is_frag = false;
+    uint16_t frag = 0;
     enum rd_decode_result r;
 
     *out = (struct rd_packet){
@@ -768,7 +770,7 @@ enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t cap
         return r;
     }
     if (ver == IPV_4) {
-        r = ipv4_hdr(&c, &wire, &proto, &is_frag, &out->src, &out->dst, out);
+        r = ipv4_hdr(&c, &wire, &proto, &frag, &out->src, &out->dst, out);
     } else if (ver == IPV_6) {
         r = ipv6_hdr(&c, &wire, &proto, &out->src, &out->dst, out);
     } else {
@@ -777,7 +779,8 @@ enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t cap
     if (r != RD_DEC_OK) {
         return r;
     }
-    if (is_frag) {
+    /* MF set or a non-zero offset (RFC 791 3.1): reassembly is not ours. */
+    if ((frag & 0x3fff) != 0) {
         return RD_DEC_FRAGMENT;
     }
 

@@ -350,6 +350,18 @@ static const uint8_t f_sll_arp[] = {
     0x00, 0x01, 0x08, 0x00,                         /* ARP start */
 };
 
+/* Linux cooked v1 whose protocol is 802.1Q: the tag was not stripped. */
+static const uint8_t f_sll_vlan[] = {
+    0x00,        0x04,                                     /* packet type: outgoing */
+    0x00,        0x01,                                     /* ARPHRD_ETHER */
+    0x00,        0x06,                                     /* address length 6 */
+    0x00,        0x00, 0x5e, 0x00, 0x53, 0x01, 0x00, 0x00, /* address */
+    0x81,        0x00,                                     /* protocol 802.1Q */
+    0x00,        0x64,                                     /* VID 100 */
+    0x08,        0x00,                                     /* type IPv4 */
+    TCP4_PACKET,
+};
+
 /* Linux cooked v2, IPv6, TCP. */
 static const uint8_t f_sll2_v6[] = {
     0x86,        0xdd,                                     /* protocol IPv6 */
@@ -1114,6 +1126,69 @@ static const uint8_t f_icmp6_unreach_udp[] = {
     UDP_HDR(0x00, 0x0c),       /* quoted UDP header */
 };
 
+/* ICMP fragmentation needed quoting a first fragment (MF, offset 0): the TCP
+ * header is still there. */
+static const uint8_t f_icmp4_quote_first_frag[] = {
+    0x45,     0x00, 0x00, 0x38, /* total length 56 */
+    0x00,     0x04, 0x00, 0x00, 0xfe, 0x01,
+    0x00,     0x00, 0xcb, 0x00, 0x71, 0x01, /* source 203.0.113.1 */
+    0xc0,     0x00, 0x02, 0x01,             /* destination 192.0.2.1 */
+    0x03,     0x04, 0x00, 0x00,             /* type 3 code 4, checksum */
+    0x00,     0x00, 0x05, 0x78,             /* unused, next-hop MTU 1400 */
+    0x45,     0x00, 0x05, 0xdc,             /* quoted: version 4, IHL 5, total length 1500 */
+    0xab,     0xcd, 0x20, 0x00,             /*   identification, MF, offset 0 */
+    0x40,     0x06, 0x00, 0x00,             /*   TTL 64, TCP, checksum */
+    V4_ADDRS,                               /*   addresses */
+    0xc3,     0x50, 0x0d, 0x3d,             /*   ports 50000 -> 3389 */
+    0x01,     0x02, 0x03, 0x05,             /*   sequence */
+};
+
+/* The same, quoting a later fragment (offset 185): no L4 header to read. */
+static const uint8_t f_icmp4_quote_later_frag[] = {
+    0x45,     0x00, 0x00, 0x38, /* total length 56 */
+    0x00,     0x05, 0x00, 0x00, 0xfe, 0x01,
+    0x00,     0x00, 0xcb, 0x00, 0x71, 0x01, /* source 203.0.113.1 */
+    0xc0,     0x00, 0x02, 0x01,             /* destination 192.0.2.1 */
+    0x03,     0x04, 0x00, 0x00,             /* type 3 code 4, checksum */
+    0x00,     0x00, 0x05, 0x78,             /* unused, next-hop MTU 1400 */
+    0x45,     0x00, 0x05, 0xdc,             /* quoted: version 4, IHL 5, total length 1500 */
+    0xab,     0xcd, 0x00, 0xb9,             /*   identification, offset 185 */
+    0x40,     0x06, 0x00, 0x00,             /*   TTL 64, TCP, checksum */
+    V4_ADDRS,                               /*   addresses */
+    0xde,     0xad, 0xbe, 0xef,             /*   data */
+    0xde,     0xad, 0xbe, 0xef,             /*   data */
+};
+
+/* ICMPv6 packet too big quoting an IPv6 first fragment (offset 0, M 1). */
+static const uint8_t f_icmp6_quote_frag[] = {
+    IP6_HDR(0x00, 0x40, 0x3a), /* payload length 64, ICMPv6 */
+    0x02,
+    0x00,
+    0x00,
+    0x00, /* type 2 packet too big, code 0, checksum */
+    0x00,
+    0x00,
+    0x05,
+    0x00,                      /* MTU 1280 */
+    IP6_HDR(0x05, 0xa0, 0x2c), /* quoted IPv6 header, next fragment */
+    0x06,
+    0x00, /* quoted fragment header: next TCP, reserved */
+    0x00,
+    0x01, /*   offset 0, M 1 */
+    0x12,
+    0x34,
+    0x56,
+    0x78, /*   identification */
+    0xc3,
+    0x50,
+    0x0d,
+    0x3d, /* quoted ports 50000 -> 3389 */
+    0x01,
+    0x02,
+    0x03,
+    0x05, /* quoted sequence */
+};
+
 /* ---- the table -------------------------------------------------------------- */
 
 struct vec {
@@ -1192,6 +1267,7 @@ static const struct vec vecs[] = {
     {"arp", RD_DLT_EN10MB, BYTES(f_arp), 0, .want = RD_DEC_NOT_IP},
     {"ieee8023_llc", RD_DLT_EN10MB, BYTES(f_8023), 0, .want = RD_DEC_NOT_IP},
     {"sll", RD_DLT_LINUX_SLL, BYTES(f_sll), 0, WANT_TCP4},
+    {"sll_vlan", RD_DLT_LINUX_SLL, BYTES(f_sll_vlan), 0, WANT_TCP4, .vlan_tags = 1},
     {"sll_arp", RD_DLT_LINUX_SLL, BYTES(f_sll_arp), 0, .want = RD_DEC_NOT_IP},
     {"sll2_v6", RD_DLT_LINUX_SLL2, BYTES(f_sll2_v6), 0, WANT_TCP6},
     {"raw12_v4", RD_DLT_RAW, BYTES(f_raw4), 0, WANT_TCP4},
@@ -1300,6 +1376,23 @@ static const struct vec vecs[] = {
      .src = "2001:db8::2", .dst = "2001:db8::1", .ttl = 64, .l4 = RD_L4_ICMP6, .icmp_type = 1,
      .icmp_code = 4, .q_valid = true, .q_src = "2001:db8::1", .q_dst = "2001:db8::2", .q_proto = 17,
      .q_sport = 50001, .q_dport = 53},
+    {"icmp4_quote_first_fragment", RD_DLT_RAW, BYTES(f_icmp4_quote_first_frag), 0,
+     .want = RD_DEC_OK, .src = "203.0.113.1", .dst = "192.0.2.1", .ttl = 254, .l4 = RD_L4_ICMP,
+     .icmp_type = 3, .icmp_code = 4, .icmp_mtu = 1400, .q_valid = true, .q_src = "192.0.2.1",
+     .q_dst = "198.51.100.2", .q_proto = 6, .q_sport = 50000, .q_dport = 3389, .q_seq = 0x01020305},
+    {"icmp4_quote_later_fragment", RD_DLT_RAW, BYTES(f_icmp4_quote_later_frag), 0,
+     .want = RD_DEC_OK, .src = "203.0.113.1", .dst = "192.0.2.1", .ttl = 254, .l4 = RD_L4_ICMP,
+     .icmp_type = 3, .icmp_code = 4, .icmp_mtu = 1400, .q_valid = false},
+    {"icmp6_quote_first_fragment", RD_DLT_RAW, BYTES(f_icmp6_quote_frag), 0, .want = RD_DEC_OK,
+     .src = "2001:db8::1", .dst = "2001:db8::2", .ttl = 64, .l4 = RD_L4_ICMP6, .icmp_type = 2,
+     .icmp_mtu = 1280, .q_valid = true, .q_src = "2001:db8::1", .q_dst = "2001:db8::2",
+     .q_proto = 6, .q_sport = 50000, .q_dport = 3389, .q_seq = 0x01020305},
+    /* snaplen inside a header */
+    {"cut_in_ip_header", RD_DLT_EN10MB, f_x509_syn, 30, sizeof f_x509_syn,
+     .want = RD_DEC_TRUNCATED},
+    {"cut_in_tcp_options", RD_DLT_EN10MB, f_x509_syn, 60, sizeof f_x509_syn,
+     .want = RD_DEC_TRUNCATED},
+    {"cut_in_vlan_tag", RD_DLT_EN10MB, f_qinq, 16, sizeof f_qinq, .want = RD_DEC_TRUNCATED},
 };
 
 /* ---- helpers ------------------------------------------------------------ */
