@@ -10,7 +10,8 @@
 # started under `timeout` and killed on exit; ports 44300.. on 127.0.0.1.
 #
 # Output per session: <name>.pcap, <name>.keylog.  Shared: server.key (RSA 2048,
-# test only), server.pem (self-signed), manifest (name version-switch suite kex).
+# test only), server.pem (self-signed), manifest (session names); other.key,
+# ec.key, server.der, encrypted.key for the key-loading tests.
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -25,6 +26,12 @@ if [ ! -f server.key ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.pem \
         -days 36500 -subj /CN=rdpdiag-test -sha256 2>/dev/null
 fi
+# Keys for the negative tests: another RSA key, an EC key, the server key in DER and
+# encrypted with the passphrase "test".
+[ -f other.key ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other.key
+[ -f ec.key ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
+openssl pkey -in server.key -outform DER -out server.der
+[ -f encrypted.key ] || openssl pkey -in server.key -out encrypted.key -aes128 -passout pass:test
 
 # An OpenSSL configuration that switches off the extended master secret
 # (RFC 7627), for the session that exercises the classic master secret.
