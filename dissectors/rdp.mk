@@ -13,3 +13,10 @@ tests_check_tpkt_LDADD = $(UNIT_TEST_LIBS)
 tests_check_x224_SOURCES = tests/check_x224.c
 tests_check_x224_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_x224_LDADD = $(UNIT_TEST_LIBS)
+
+libdissect_a_SOURCES += dissectors/mcs.c dissectors/mcs.h
+check_PROGRAMS += tests/check_mcs
+TESTS += tests/check_mcs
+tests_check_mcs_SOURCES = tests/check_mcs.c
+tests_check_mcs_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_mcs_LDADD = $(UNIT_TEST_LIBS)
