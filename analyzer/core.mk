@@ -1,1 +1,14 @@
-# analyzer/core.mk
+# The analyzer's core: flows, engine, session, diagnosis, reports, CLI.
+libanalyzer_a_SOURCES += \
+	analyzer/capture.c analyzer/capture.h \
+	analyzer/regress.c analyzer/regress.h \
+	analyzer/cli.c analyzer/cli.h \
+	analyzer/compat.h \
+	analyzer/conn.c analyzer/conn.h \
+	analyzer/diagnose.c analyzer/diagnose.h \
+	analyzer/engine.c analyzer/engine.h \
+	analyzer/flow.c analyzer/flow.h \
+	analyzer/report.c analyzer/report.h \
+	analyzer/run.c analyzer/run.h \
+	analyzer/session.c analyzer/session.h \
+	analyzer/verdict.c analyzer/verdict.h

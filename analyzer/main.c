@@ -1,7 +1,11 @@
-/* main.c - placeholder until the CLI lands. */
+/* main.c - the rdpdiag command: parse options, run, exit. */
 #include "config.h"
 
-int main(void)
+#include <stdlib.h>
+
+#include "cli.h"
+
+int main(int argc, char **argv)
 {
-    return 0;
+    exit(rd_cli_main(argc, argv));
 }

@@ -1,0 +1,189 @@
+/*
+ * conn.h - the record of one TCP connection: what the flow table, the TCP
+ * layer and the session learned, the timeline, and (once finished) the verdict.
+ *
+ * Every array here has a cap; what does not fit is counted, never grown.
+ */
+#ifndef RD_CONN_H
+#define RD_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "packet.h"
+#include "stream.h"
+#include "verdict.h"
+
+#define RD_TIMELINE_MAX 128 /* events kept per connection */
+#define RD_EVENT_TEXT   112 /* bytes of one event's text */
+#define RD_EVIDENCE_MAX 8
+#define RD_REMEDY_MAX   6
+#define RD_SESSION_BUF  (64u * 1024u) /* handshake bytes buffered per direction */
+#define RD_DUP_RING     8             /* recent frame signatures kept per direction */
+
+enum rd_dir { RD_DIR_C2S = 0, RD_DIR_S2C = 1, RD_DIR_NONE = 2 };
+
+/* What a timeline event is about; its name is the JSON "kind". */
+enum rd_ev {
+    RD_EV_SYN = 0,
+    RD_EV_SYNACK,
+    RD_EV_HANDSHAKE,
+    RD_EV_RETRANS,
+    RD_EV_DUPLICATE,
+    RD_EV_ZERO_WINDOW,
+    RD_EV_KEEPALIVE,
+    RD_EV_FIN,
+    RD_EV_RST,
+    RD_EV_GAP,
+    RD_EV_DATA,      /* a PDU or handshake message */
+    RD_EV_MALFORMED, /* bytes that did not parse */
+    RD_EV_PHASE,     /* phase change */
+    RD_EV_ANOMALY,   /* unexpected event for the phase */
+    RD_EV_ICMP,
+    RD_EV_NOTE, /* capture facts: start missed, evicted, truncated */
+    RD_EV_COUNT
+};
+
+struct rd_event {
+    uint64_t frame; /* 0 when no frame (end of capture) */
+    int64_t ts_ns;
+    uint8_t dir;  /* enum rd_dir */
+    uint8_t kind; /* enum rd_ev */
+    bool noise;   /* TCP noise: hidden unless -v */
+    char text[RD_EVENT_TEXT];
+};
+
+struct rd_evidence {
+    uint64_t frame;
+    int64_t ts_ns;
+    char text[RD_EVENT_TEXT];
+};
+
+/* A frame signature, to tell a frame captured twice from a retransmission. */
+struct rd_sig {
+    uint32_t seq, ack;
+    uint32_t len;
+    uint16_t ipid, csum, win;
+    uint8_t flags;
+    int64_t ts_ns;
+};
+
+/* Per-direction TCP facts. */
+struct rd_tcpdir {
+    uint64_t packets;
+    uint64_t bytes;      /* payload bytes on the wire */
+    uint32_t retrans;    /* retransmitted segments (data) */
+    uint32_t syn_count;  /* SYNs (or SYN-ACKs) sent */
+    uint32_t duplicates; /* frames captured twice */
+    uint32_t zero_windows;
+    uint32_t keepalives;
+    uint64_t gap_bytes;         /* bytes the capture missed */
+    uint32_t full_size_retrans; /* retransmissions of MSS-sized segments */
+    uint16_t max_seg;           /* largest payload sent */
+    uint16_t mss;               /* MSS option announced */
+    bool have_ttl;
+    uint8_t ttl_first, ttl_min, ttl_max;
+    bool have_ipid;
+    uint16_t ipid_last;
+    bool ipid_zero; /* every IP ID seen so far was 0 (DF hosts such as Linux for SYN-ACK) */
+    int64_t first_ts, last_ts;
+    int64_t last_data_ts; /* last segment with payload */
+    uint64_t last_data_frame;
+    uint32_t highest_ack; /* highest ACK this side sent */
+    bool acked_any;
+    uint32_t seq_end; /* highest seq + len sent */
+    bool seq_any;
+    struct rd_sig ring[RD_DUP_RING];
+    unsigned ring_pos;
+};
+
+/* One FIN or RST, as the close logic needs it. */
+struct rd_closepkt {
+    uint64_t frame;
+    int64_t ts_ns;
+    uint8_t dir;
+    uint8_t kind; /* enum rd_close_kind */
+    uint8_t flags;
+    uint8_t ttl;
+    uint16_t ipid;
+    bool has_ipid;
+    uint32_t seq;
+};
+
+struct rd_verdict {
+    enum rd_outcome outcome;
+    enum rd_phase phase;
+    enum rd_closer closed_by;
+    enum rd_close_kind close;
+    enum rd_cause cause;
+    char detail_json[512]; /* cause-specific object, JSON text ("{}" when empty) */
+    struct rd_evidence evidence[RD_EVIDENCE_MAX];
+    unsigned n_evidence;
+    char client_error[32];               /* e.g. "0x904/0x7" or "" */
+    const char *client_error_confidence; /* "likely", "possible", ... */
+    char explanation[640];
+    const char *remedies[RD_REMEDY_MAX];
+    unsigned n_remedies;
+    char warning[256]; /* non-fatal finding on a healthy connection */
+};
+
+struct rd_session; /* session.h */
+
+struct rd_conn {
+    uint64_t id; /* 1-based, in order of first packet */
+    struct rd_addr cli, srv;
+    uint16_t cport, sport;
+    bool start_seen;  /* the client's SYN was captured */
+    bool srv_by_port; /* roles guessed from the port, not from a SYN */
+    bool evicted;     /* finished early because the table was full */
+
+    uint64_t first_frame, last_frame;
+    int64_t first_ts, last_ts;
+
+    struct rd_tcpdir tcp[2];
+    struct rd_stream stream[2];
+    uint64_t synack_frame;
+    int64_t syn_ts, synack_ts;
+    int64_t rtt_ns; /* SYN-ACK to ACK on the client side, or SYN to SYN-ACK; -1 unknown */
+    bool established;
+    bool syn_rst;                   /* the SYN was answered by a RST */
+    struct rd_closepkt first_close; /* first FIN or RST (kind NONE when none) */
+    struct rd_closepkt last_rst;
+    uint32_t rst_count[2];
+    uint32_t fin_count[2];
+    bool fin_seen[2];
+    bool closed; /* RST seen or both FINs seen */
+    int64_t closed_ts;
+
+    struct rd_session *session; /* allocated with the first payload byte */
+
+    struct rd_event *timeline; /* grows by doubling up to RD_TIMELINE_MAX */
+    unsigned n_events, cap_events;
+    uint32_t events_dropped;
+    uint32_t noise_events; /* retransmission/duplicate events recorded */
+
+    bool finished;
+    bool ended_by_capture; /* still open at end of input */
+    int64_t end_ts;        /* the capture's clock when the connection was finished */
+
+    /* flow table links */
+    struct rd_conn *hnext;         /* hash chain */
+    struct rd_conn *lprev, *lnext; /* idle order, least recently seen first */
+};
+
+/* Append a timeline event (formatted); counted as dropped when the timeline is full. */
+void rd_conn_event(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir, enum rd_ev kind,
+                   const char *fmt, ...) RD_PRINTF(5, 6);
+/* The same, noise (TCP retransmissions, duplicates): hidden unless -v. */
+void rd_conn_noise(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir, enum rd_ev kind,
+                   const char *fmt, ...) RD_PRINTF(5, 6);
+
+/* Add evidence to a verdict. */
+void rd_verdict_evidence(struct rd_verdict *v, uint64_t frame, int64_t ts_ns, const char *fmt, ...)
+    RD_PRINTF(4, 5);
+
+const char *rd_ev_name(enum rd_ev kind);
+const char *rd_dir_arrow(enum rd_dir d);
+
+#endif

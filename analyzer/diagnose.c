@@ -1,0 +1,479 @@
+/*
+ * diagnose.c - the rule table (DESIGN.md "diagnose").
+ *
+ * Each rule looks at the finished connection and either declines or fills the
+ * cause, its detail and its evidence.  Rules are ordered from most to least
+ * specific; the first match wins.  What every verdict shares (who closed,
+ * which phase, outcome) is computed once, before the rules run.
+ */
+#include "config.h"
+
+#include "diagnose.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "session.h"
+
+#define NS_PER_SEC 1000000000LL
+
+/* A side is "left waiting" at the end of the capture when this much silence
+ * followed its unanswered data. */
+#define WAIT_NS (3 * NS_PER_SEC)
+
+/* What every rule needs, derived once. */
+struct facts {
+    const struct rd_conn *c;
+    const struct rd_session *s; /* NULL when no payload was seen */
+    bool cli_data, srv_data;    /* payload seen from each side */
+    bool closed;                /* a FIN or RST was seen */
+    enum rd_dir closer_dir;
+    bool syn_unanswered;
+    int64_t silence_ns; /* from the last packet to the end of the capture */
+};
+
+/* ---- the cause table: what the user saw and what to do ------------------ */
+
+static const struct rd_cause_info causes[] = {
+    {RD_CAUSE_NONE,
+     "no failure",
+     "",
+     "",
+     "The connection worked as far as the capture shows.",
+     {0}},
+    {RD_CAUSE_TCP_NO_RESPONSE,
+     "SYN never answered",
+     "0x204",
+     "likely",
+     "The client's SYN and its retransmissions were never answered: the server is down or "
+     "unreachable, or a firewall on the path silently drops TCP 3389.",
+     {"Check that the server is running and reachable (ping, Test-NetConnection -Port 3389).",
+      "Allow TCP 3389 from this client on every firewall on the path (host firewall, network "
+      "ACLs, cloud security groups).",
+      "Check that the name resolves to the right address (a stale DNS record points elsewhere)."}},
+    {RD_CAUSE_TCP_REFUSED,
+     "connection refused",
+     "0x204",
+     "likely",
+     "The server host (or a device that answers for it) reset the SYN: nothing listens on the "
+     "RDP port there.",
+     {"Check that Remote Desktop is enabled and the Remote Desktop Services (TermService) service "
+      "is running on the server.",
+      "Check the listening port (HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
+      "Server\\WinStations\\RDP-Tcp PortNumber) matches the port the client uses.",
+      "If a firewall answers for the server with resets, allow TCP 3389 there."}},
+    {RD_CAUSE_X224_NO_RESPONSE,
+     "no answer to the X.224 Connection Request",
+     "0x904/0x7",
+     "likely",
+     "The TCP connection opened, the client sent its X.224 Connection Request, and the server "
+     "never answered it: the listener accepts connections but its RDP stack is hung, or "
+     "something other than RDP holds the port.",
+     {"Restart the Remote Desktop Services (TermService) service on the server.",
+      "Check which process listens on 3389 (netstat -abno | findstr 3389).",
+      "Check the System event log for TermService and RemoteDesktopServices-RdpCoreTS errors."}},
+    {RD_CAUSE_NOT_RDP,
+     "the server does not speak RDP",
+     "0x904/0x7",
+     "possible",
+     "The server answered with bytes that are not RDP: another service listens on the RDP port, "
+     "or a proxy or load balancer in front of it speaks another protocol.",
+     {"Check which service listens on this port on the server or the load balancer.",
+      "Point the client at the real RDP port or host (mstsc /v:host:port)."}},
+    {RD_CAUSE_NEG_FAILURE,
+     "RDP negotiation failure",
+     "0x904/0x7",
+     "likely",
+     "The server refused the security protocols the client asked for (RDP_NEG_FAILURE).",
+     {"Align Network Level Authentication and the Security Layer setting on the server with what "
+      "the client supports.",
+      "On the server: System Properties > Remote > \"Allow connections only from computers running "
+      "Remote Desktop with Network Level Authentication\"."}},
+    {RD_CAUSE_SECURITY_MISMATCH,
+     "security protocol mismatch",
+     "0x904/0x7",
+     "likely",
+     "Client and server did not agree on a security protocol.",
+     {"Align the server's Security Layer (RDP, Negotiate, SSL) and NLA settings with the "
+      "client's."}},
+    {RD_CAUSE_TLS_VERSION_MISMATCH,
+     "TLS version mismatch",
+     "0x904/0x7",
+     "likely",
+     "Client and server have no TLS version in common.",
+     {"Enable TLS 1.2 on the server (SCHANNEL Protocols registry keys) and restart it.",
+      "Or allow the older TLS version on the client, temporarily."}},
+    {RD_CAUSE_TLS_HANDSHAKE_FAILURE,
+     "TLS handshake failure",
+     "0x904/0x7",
+     "likely",
+     "The TLS handshake failed with a fatal alert.",
+     {"Compare the cipher suites and groups each side offers; enable a common one.",
+      "Check the server certificate's key type and size."}},
+    {RD_CAUSE_TLS_SERVER_ABORT,
+     "server dropped TLS after the ClientHello",
+     "0x904/0x7",
+     "likely",
+     "The server closed the connection after the ClientHello without a ServerHello or an alert: "
+     "typical of an RDP certificate or private key the service cannot use.",
+     {"Give NETWORK SERVICE read access to the certificate's private key "
+      "(C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys).",
+      "Check or renew the RDP certificate (Remote Desktop certificate store), then restart "
+      "TermService.",
+      "Check the System event log for Schannel errors (event 36870, 36874, 36888)."}},
+    {RD_CAUSE_CERT_REJECTED,
+     "certificate rejected by the client",
+     "0x907",
+     "possible",
+     "The client rejected the server's certificate.",
+     {"Renew the RDP certificate so it is valid and names the host the client connects to, then "
+      "restart TermService.",
+      "Make the client trust the issuing CA."}},
+    {RD_CAUSE_CREDSSP_FAILURE,
+     "NLA (CredSSP) authentication failed",
+     "0x904/0x7",
+     "possible",
+     "Network Level Authentication stopped after the client sent its credentials.",
+     {"Check the user name, domain and password.",
+      "Check that the account may log on through Remote Desktop (Remote Desktop Users group, "
+      "user rights assignment)."}},
+    {RD_CAUSE_ACCESS_DENIED,
+     "early user authorization denied",
+     "0x904/0x7",
+     "possible",
+     "The server's Early User Authorization Result denied the user.",
+     {"Add the user to the Remote Desktop Users group or grant \"Allow log on through Remote "
+      "Desktop Services\"."}},
+    {RD_CAUSE_MIDDLEBOX_RESET,
+     "reset by a device on the path",
+     "0x904/0x7",
+     "likely",
+     "A reset that the server did not send ended the connection: a firewall, IPS, proxy or "
+     "antivirus on the path injected it.",
+     {"Allow TCP 3389 and exempt it from TLS inspection on the firewall, IPS or antivirus that "
+      "sent the reset.",
+      "Compare the reset's TTL with the server's to locate the device (traceroute)."}},
+    {RD_CAUSE_NETWORK_TIMEOUT,
+     "network timeout",
+     "0x904/0x7",
+     "possible",
+     "One side's data went unanswered until a side gave up.",
+     {"Check the path for packet loss (VPN, Wi-Fi, overloaded links).",
+      "Capture on both ends to see where the packets are lost."}},
+    {RD_CAUSE_PATH_MTU_BLACKHOLE,
+     "path MTU black hole",
+     "0x904/0x7",
+     "possible",
+     "Full-size segments were lost while smaller ones got through.",
+     {"Lower the MTU on the VPN or tunnel interface (e.g. 1400).",
+      "Allow ICMP fragmentation-needed / packet-too-big on the path."}},
+    {RD_CAUSE_IDLE_TIMEOUT,
+     "idle state expired on the path",
+     "0x904/0x7",
+     "possible",
+     "After a long silence the next packet was reset: a firewall or NAT forgot the connection.",
+     {"Raise the idle timeout on the firewall or NAT, or enable RDP keep-alives "
+      "(KeepAliveEnable / KeepAliveInterval policy)."}},
+    {RD_CAUSE_SERVER_DISCONNECT,
+     "server ended the connection",
+     "0x904/0x7",
+     "possible",
+     "The server ended the connection after the security phases.",
+     {"Check the server's event logs (TerminalServices-LocalSessionManager, "
+      "RemoteConnectionManager).",
+      "Check licensing and session limits on the server."}},
+    {RD_CAUSE_CLIENT_DISCONNECT,
+     "client ended the connection",
+     "",
+     "",
+     "The client ended the connection before it completed, with no error visible on the wire "
+     "(e.g. a prompt that was cancelled).",
+     {"Ask the user what the client showed before it closed."}},
+    {RD_CAUSE_UNKNOWN,
+     "unknown",
+     "",
+     "",
+     "The capture does not show why the connection ended.",
+     {"Capture on the client and the server at the same time, from before the connection starts."}},
+};
+
+const struct rd_cause_info *rd_cause_info(enum rd_cause cause)
+{
+    for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+        if (causes[i].cause == cause) {
+            return &causes[i];
+        }
+    }
+    return &causes[sizeof(causes) / sizeof(causes[0]) - 1];
+}
+
+/* ---- facts every rule shares --------------------------------------------- */
+
+static void derive(const struct rd_conn *c, struct facts *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->c = c;
+    f->s = c->session;
+    f->cli_data = c->tcp[RD_DIR_C2S].bytes > 0;
+    f->srv_data = c->tcp[RD_DIR_S2C].bytes > 0;
+    f->closed = c->first_close.kind != RD_CLOSE_NONE;
+    f->closer_dir = (enum rd_dir)c->first_close.dir;
+    f->syn_unanswered =
+        c->start_seen && c->synack_frame == 0 && !c->established && c->tcp[RD_DIR_S2C].packets == 0;
+    f->silence_ns = c->end_ts - c->last_ts;
+}
+
+/* Did the packet claim to come from an endpoint whose own packets look
+ * different?  A TTL more than one hop away from every TTL that endpoint used
+ * before is the first signal; issue-level work adds IP ID and timing. */
+static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closepkt *k)
+{
+    const struct rd_tcpdir *t = &c->tcp[k->dir];
+
+    if (!t->have_ttl || t->packets <= 1) {
+        return false;
+    }
+    return k->ttl + 1 < t->ttl_min || k->ttl > t->ttl_max + 1;
+}
+
+/* Was a side left waiting for an answer when the packets stopped? */
+static bool left_waiting(const struct facts *f)
+{
+    const struct rd_conn *c = f->c;
+
+    if (f->syn_unanswered) {
+        return true;
+    }
+    for (int d = 0; d < 2; d++) {
+        const struct rd_tcpdir *t = &c->tcp[d];
+        const struct rd_tcpdir *o = &c->tcp[!d];
+        if (t->seq_any && o->acked_any && rd_seq_gt(t->seq_end, o->highest_ack) &&
+            t->last_data_ts == c->last_ts) {
+            return true; /* data still unacknowledged */
+        }
+    }
+    /* During the handshake phases the side that spoke last expects an answer. */
+    if (f->s != NULL && f->s->phase < RD_PHASE_ACTIVE && (f->cli_data || f->srv_data)) {
+        return f->silence_ns >= WAIT_NS || !c->ended_by_capture;
+    }
+    return false;
+}
+
+static void common(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+
+    v->phase = f->s != NULL ? f->s->phase : RD_PHASE_TCP;
+    if (f->closed) {
+        v->close = (enum rd_close_kind)c->first_close.kind;
+        v->closed_by = f->closer_dir == RD_DIR_C2S ? RD_CLOSED_CLIENT : RD_CLOSED_SERVER;
+        if (close_from_middlebox(c, &c->first_close)) {
+            v->closed_by = RD_CLOSED_MIDDLEBOX;
+        }
+    } else {
+        v->close = RD_CLOSE_NONE;
+        v->closed_by = left_waiting(f)       ? RD_CLOSED_TIMEOUT
+                       : c->ended_by_capture ? RD_CLOSED_CAPTURE_END
+                                             : RD_CLOSED_TIMEOUT;
+    }
+}
+
+static const char *closer_words(const struct rd_verdict *v)
+{
+    switch (v->closed_by) {
+    case RD_CLOSED_CLIENT:
+        return "the client";
+    case RD_CLOSED_SERVER:
+        return "the server";
+    case RD_CLOSED_MIDDLEBOX:
+        return "a device on the path";
+    case RD_CLOSED_TIMEOUT:
+    case RD_CLOSED_CAPTURE_END:
+    case RD_CLOSED_COUNT:
+        break;
+    }
+    return "nobody";
+}
+
+static void cite_close(const struct rd_conn *c, struct rd_verdict *v)
+{
+    const struct rd_closepkt *k = &c->first_close;
+
+    if (k->kind == RD_CLOSE_NONE) {
+        return;
+    }
+    rd_verdict_evidence(v, k->frame, k->ts_ns, "%s from %s (TTL %u)",
+                        k->kind == RD_CLOSE_RST ? "RST" : "FIN", closer_words(v), k->ttl);
+}
+
+/* ---- the rules ------------------------------------------------------------ */
+
+static bool rule_tcp_refused(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+
+    if (!c->syn_rst) {
+        return false;
+    }
+    rd_verdict_evidence(v, c->first_frame, c->first_ts, "SYN to port %u", c->sport);
+    rd_verdict_evidence(v, c->last_rst.frame, c->last_rst.ts_ns, "answered by RST (TTL %u)",
+                        c->last_rst.ttl);
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u}", c->tcp[RD_DIR_C2S].syn_count);
+    return true;
+}
+
+static bool rule_tcp_no_response(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+    const struct rd_tcpdir *t = &c->tcp[RD_DIR_C2S];
+    double waited;
+
+    if (!f->syn_unanswered) {
+        return false;
+    }
+    waited = (double)(c->last_ts - c->first_ts) / NS_PER_SEC;
+    rd_verdict_evidence(v, c->first_frame, c->first_ts, "SYN to port %u", c->sport);
+    if (t->syn_count > 1) {
+        rd_verdict_evidence(v, c->last_frame, c->last_ts,
+                            "%u SYN retransmissions over %.1f s, none answered", t->syn_count - 1,
+                            waited);
+    }
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u,\"waited_s\":%.3f}",
+             t->syn_count, waited);
+    return true;
+}
+
+static bool rule_not_rdp(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_session *s = f->s;
+    const struct rd_session_dir *d;
+
+    if (s == NULL || !s->not_rdp) {
+        return false;
+    }
+    d = &s->dir[RD_DIR_S2C];
+    rd_verdict_evidence(v, d->first_frame, d->first_ts, "server's first bytes: %s \"%s\"",
+                        rd_first_bytes_name(d->first), d->first_text);
+    snprintf(v->explanation, sizeof(v->explanation),
+             "The server answered with %s (\"%s\"), not RDP: another service listens on port %u, "
+             "or a proxy or load balancer in front of it speaks another protocol.",
+             rd_first_bytes_name(d->first), d->first_text, f->c->sport);
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"looks_like\":\"%s\"}",
+             rd_first_bytes_name(d->first));
+    cite_close(f->c, v);
+    return true;
+}
+
+static bool rule_x224_no_response(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_session *s = f->s;
+
+    if (s == NULL || !s->x224.cr_seen || f->srv_data) {
+        return false;
+    }
+    if (!f->closed && f->c->ended_by_capture && f->silence_ns < WAIT_NS) {
+        return false; /* the capture stopped before a timeout could show */
+    }
+    rd_verdict_evidence(v, s->x224.cr_frame, s->x224.cr_ts, "X.224 Connection Request");
+    cite_close(f->c, v);
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"waited_s\":%.3f}",
+             (double)((f->closed ? f->c->first_close.ts_ns : f->c->end_ts) - s->x224.cr_ts) /
+                 NS_PER_SEC);
+    return true;
+}
+
+typedef bool (*rule_fn)(const struct facts *f, struct rd_verdict *v);
+
+struct rule {
+    enum rd_cause cause;
+    rule_fn match;
+};
+
+/* Most specific first. */
+static const struct rule rules[] = {
+    {RD_CAUSE_TCP_REFUSED, rule_tcp_refused},
+    {RD_CAUSE_TCP_NO_RESPONSE, rule_tcp_no_response},
+    {RD_CAUSE_NOT_RDP, rule_not_rdp},
+    {RD_CAUSE_X224_NO_RESPONSE, rule_x224_no_response},
+};
+
+/* No rule matched: a healthy connection, a port check, or not enough evidence. */
+static void fallback(const struct facts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+
+    v->cause = RD_CAUSE_NONE;
+    if (f->s != NULL && f->s->phase == RD_PHASE_ACTIVE) {
+        v->outcome = RD_OUTCOME_OK;
+        return;
+    }
+    if (!c->start_seen) {
+        v->outcome = RD_OUTCOME_INCOMPLETE;
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The capture started after this connection did; nothing in what was captured "
+                 "points to a failure.");
+        return;
+    }
+    if (c->established && !f->cli_data && !f->srv_data && f->closed &&
+        f->closer_dir == RD_DIR_C2S) {
+        v->outcome = RD_OUTCOME_OK;
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The client opened a TCP connection and closed it without sending RDP: a port "
+                 "check (Test-NetConnection, a load balancer's health probe), not a failure.");
+        return;
+    }
+    if (!f->closed && c->ended_by_capture) {
+        v->outcome = RD_OUTCOME_INCOMPLETE;
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The capture ended while the connection was still in the %s phase.",
+                 rd_phase_name(v->phase));
+        return;
+    }
+    v->outcome = RD_OUTCOME_FAILED;
+    v->cause = RD_CAUSE_UNKNOWN;
+    snprintf(v->explanation, sizeof(v->explanation),
+             "The connection ended in the %s phase (closed by %s) with no error visible in the "
+             "capture.",
+             rd_phase_name(v->phase), closer_words(v));
+    cite_close(c, v);
+}
+
+void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
+{
+    const struct rd_cause_info *info;
+    struct facts f;
+
+    memset(v, 0, sizeof(*v));
+    derive(c, &f);
+    common(&f, v);
+    v->cause = RD_CAUSE_COUNT;
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        if (rules[i].match(&f, v)) {
+            v->cause = rules[i].cause;
+            v->outcome = RD_OUTCOME_FAILED;
+            break;
+        }
+        v->n_evidence = 0; /* a rule that declined leaves nothing behind */
+        v->detail_json[0] = '\0';
+        v->explanation[0] = '\0';
+    }
+    if (v->cause == RD_CAUSE_COUNT) {
+        fallback(&f, v);
+    }
+    info = rd_cause_info(v->cause);
+    if (v->detail_json[0] == '\0') {
+        snprintf(v->detail_json, sizeof(v->detail_json), "{}");
+    }
+    if (v->explanation[0] == '\0') {
+        snprintf(v->explanation, sizeof(v->explanation), "%s", info->explanation);
+    }
+    if (v->outcome == RD_OUTCOME_FAILED) {
+        snprintf(v->client_error, sizeof(v->client_error), "%s", info->client_error);
+        v->client_error_confidence = info->confidence;
+        for (unsigned i = 0; i < RD_REMEDY_MAX && info->remedies[i] != NULL; i++) {
+            v->remedies[v->n_remedies++] = info->remedies[i];
+        }
+    } else {
+        v->client_error_confidence = "";
+    }
+}

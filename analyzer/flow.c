@@ -1,0 +1,181 @@
+/*
+ * flow.c - the flow table (DESIGN.md "flow table").
+ *
+ * Chained hashing over a power-of-two bucket array sized for the cap, and a
+ * doubly linked list in last-seen order.  Lookup hashes the tuple so that both
+ * directions land in the same bucket, then compares each orientation.
+ */
+#include "config.h"
+
+#include "flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t addr_hash(const struct rd_addr *a, uint16_t port)
+{
+    uint64_t lo;
+    uint64_t hi;
+
+    memcpy(&lo, a->a, 8);
+    memcpy(&hi, a->a + 8, 8);
+    return mix(lo ^ mix(hi ^ port));
+}
+
+/* Symmetric: the same for (a, b) and (b, a). */
+static size_t tuple_bucket(const struct rd_flow_table *t, const struct rd_addr *a, uint16_t ap,
+                           const struct rd_addr *b, uint16_t bp)
+{
+    return (size_t)((addr_hash(a, ap) + addr_hash(b, bp)) & (t->nbuckets - 1));
+}
+
+static bool addr_same(const struct rd_addr *a, const struct rd_addr *b)
+{
+    return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
+}
+
+int rd_flow_init(struct rd_flow_table *t, size_t cap, char *errbuf, size_t errsize)
+{
+    size_t n = 64;
+
+    memset(t, 0, sizeof(*t));
+    while (n < cap * 2 && n < ((size_t)1 << 30)) {
+        n <<= 1;
+    }
+    t->buckets = calloc(n, sizeof(*t->buckets));
+    if (t->buckets == NULL) {
+        snprintf(errbuf, errsize, "out of memory for a flow table of %zu connections", cap);
+        return -1;
+    }
+    t->nbuckets = n;
+    t->cap = cap;
+    t->next_id = 1;
+    return 0;
+}
+
+void rd_flow_free(struct rd_flow_table *t)
+{
+    free(t->buckets);
+    t->buckets = NULL;
+}
+
+struct rd_conn *rd_flow_lookup(struct rd_flow_table *t, const struct rd_packet *p,
+                               bool *from_client)
+{
+    size_t b = tuple_bucket(t, &p->src, p->sport, &p->dst, p->dport);
+
+    for (struct rd_conn *c = t->buckets[b]; c != NULL; c = c->hnext) {
+        if (c->cport == p->sport && c->sport == p->dport && addr_same(&c->cli, &p->src) &&
+            addr_same(&c->srv, &p->dst)) {
+            *from_client = true;
+            return c;
+        }
+        if (c->sport == p->sport && c->cport == p->dport && addr_same(&c->srv, &p->src) &&
+            addr_same(&c->cli, &p->dst)) {
+            *from_client = false;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void list_append(struct rd_flow_table *t, struct rd_conn *c)
+{
+    c->lnext = NULL;
+    c->lprev = t->tail;
+    if (t->tail != NULL) {
+        t->tail->lnext = c;
+    } else {
+        t->head = c;
+    }
+    t->tail = c;
+}
+
+static void list_unlink(struct rd_flow_table *t, struct rd_conn *c)
+{
+    if (c->lprev != NULL) {
+        c->lprev->lnext = c->lnext;
+    } else {
+        t->head = c->lnext;
+    }
+    if (c->lnext != NULL) {
+        c->lnext->lprev = c->lprev;
+    } else {
+        t->tail = c->lprev;
+    }
+    c->lprev = NULL;
+    c->lnext = NULL;
+}
+
+bool rd_flow_full(const struct rd_flow_table *t)
+{
+    return t->count >= t->cap;
+}
+
+struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *p, bool from_client)
+{
+    struct rd_conn *c = calloc(1, sizeof(*c));
+    size_t b;
+
+    if (c == NULL) {
+        return NULL;
+    }
+    c->id = t->next_id++;
+    if (from_client) {
+        c->cli = p->src;
+        c->srv = p->dst;
+        c->cport = p->sport;
+        c->sport = p->dport;
+    } else {
+        c->cli = p->dst;
+        c->srv = p->src;
+        c->cport = p->dport;
+        c->sport = p->sport;
+    }
+    rd_stream_init(&c->stream[RD_DIR_C2S]);
+    rd_stream_init(&c->stream[RD_DIR_S2C]);
+    c->rtt_ns = -1;
+    c->first_frame = p->frame;
+    c->first_ts = p->ts_ns;
+    b = tuple_bucket(t, &c->cli, c->cport, &c->srv, c->sport);
+    c->hnext = t->buckets[b];
+    t->buckets[b] = c;
+    list_append(t, c);
+    t->count++;
+    return c;
+}
+
+void rd_flow_touch(struct rd_flow_table *t, struct rd_conn *c)
+{
+    if (t->tail != c) {
+        list_unlink(t, c);
+        list_append(t, c);
+    }
+}
+
+void rd_flow_remove(struct rd_flow_table *t, struct rd_conn *c)
+{
+    size_t b = tuple_bucket(t, &c->cli, c->cport, &c->srv, c->sport);
+    struct rd_conn **pp = &t->buckets[b];
+
+    while (*pp != NULL && *pp != c) {
+        pp = &(*pp)->hnext;
+    }
+    if (*pp == c) {
+        *pp = c->hnext;
+    }
+    c->hnext = NULL;
+    list_unlink(t, c);
+    t->count--;
+}

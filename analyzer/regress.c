@@ -1,0 +1,564 @@
+/*
+ * regress.c - --check: run each capture and compare its verdicts field by field
+ * with the reviewed expectations beside it (format in regress.h).
+ */
+#include "config.h"
+
+#include "regress.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "diagnose.h"
+#include "run.h"
+
+#define MAX_CONNS    512
+#define MAX_FIELDS   8
+#define MAX_EVIDENCE 8
+#define LINE_MAX_LEN 1024
+#define PATH_LEN     1024
+
+/* What one capture produced, per connection. */
+struct got {
+    uint64_t id;
+    struct rd_verdict v;
+};
+
+struct got_list {
+    struct got *items;
+    size_t n;
+    size_t dropped;
+};
+
+/* One conn line of an expected file. */
+struct want {
+    uint64_t id;
+    unsigned nfields;
+    char key[MAX_FIELDS][16];
+    char val[MAX_FIELDS][48];
+    unsigned line;
+};
+
+struct expect_file {
+    char capture[PATH_LEN];
+    char options[256];
+    struct want conns[MAX_CONNS];
+    size_t n;
+};
+
+static const char *const known_fields[] = {
+    "outcome", "phase", "closed_by", "close", "cause", "client_error", "evidence",
+};
+
+static void collect(void *ctx, const struct rd_conn *c, const struct rd_verdict *v)
+{
+    struct got_list *l = ctx;
+
+    if (l->n == MAX_CONNS) {
+        l->dropped++;
+        return;
+    }
+    l->items[l->n].id = c->id;
+    l->items[l->n].v = *v;
+    l->n++;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) {
+        *--e = '\0';
+    }
+    return s;
+}
+
+static bool known_field(const char *k)
+{
+    for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]); i++) {
+        if (strcmp(k, known_fields[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Check a field's value against the vocabulary so that a typo is an error, not a mismatch. */
+static bool valid_value(const char *k, const char *val)
+{
+    enum rd_phase p;
+    enum rd_outcome o;
+    enum rd_closer cl;
+    enum rd_close_kind ck;
+    enum rd_cause ca;
+
+    if (strcmp(k, "phase") == 0) {
+        return rd_phase_from_name(val, &p);
+    }
+    if (strcmp(k, "outcome") == 0) {
+        return rd_outcome_from_name(val, &o);
+    }
+    if (strcmp(k, "closed_by") == 0) {
+        return rd_closer_from_name(val, &cl);
+    }
+    if (strcmp(k, "close") == 0) {
+        return rd_close_kind_from_name(val, &ck);
+    }
+    if (strcmp(k, "cause") == 0) {
+        return rd_cause_from_name(val, &ca);
+    }
+    return true;
+}
+
+static int parse_conn_line(char *s, struct want *w, unsigned lineno, char *err, size_t errsize)
+{
+    char *tok, *save = NULL, *end;
+
+    memset(w, 0, sizeof(*w));
+    w->line = lineno;
+    tok = strtok_r(s, " \t", &save);
+    if (tok == NULL) {
+        snprintf(err, errsize, "line %u: 'conn' needs a connection number", lineno);
+        return -1;
+    }
+    w->id = strtoull(tok, &end, 10);
+    if (*end != '\0' || w->id == 0) {
+        snprintf(err, errsize, "line %u: bad connection number '%s'", lineno, tok);
+        return -1;
+    }
+    while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+        char *eq = strchr(tok, '=');
+        if (eq == NULL) {
+            snprintf(err, errsize, "line %u: '%s' is not key=value", lineno, tok);
+            return -1;
+        }
+        *eq = '\0';
+        if (!known_field(tok)) {
+            snprintf(err, errsize, "line %u: unknown field '%s'", lineno, tok);
+            return -1;
+        }
+        if (!valid_value(tok, eq + 1)) {
+            snprintf(err, errsize, "line %u: '%s' is not a %s of the verdict vocabulary", lineno,
+                     eq + 1, tok);
+            return -1;
+        }
+        if (w->nfields == MAX_FIELDS || strlen(tok) >= sizeof(w->key[0]) ||
+            strlen(eq + 1) >= sizeof(w->val[0])) {
+            snprintf(err, errsize, "line %u: too many or too long fields", lineno);
+            return -1;
+        }
+        memcpy(w->key[w->nfields], tok, strlen(tok) + 1);
+        memcpy(w->val[w->nfields], eq + 1, strlen(eq + 1) + 1);
+        w->nfields++;
+    }
+    return 0;
+}
+
+static int parse_expect(const char *path, struct expect_file *x, char *err, size_t errsize)
+{
+    FILE *f = fopen(path, "r");
+    char line[LINE_MAX_LEN];
+    unsigned lineno = 0;
+
+    memset(x, 0, sizeof(*x));
+    if (f == NULL) {
+        snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *s = trim(line);
+        char *hash;
+        lineno++;
+        hash = strchr(s, '#');
+        if (hash != NULL) {
+            *hash = '\0';
+            s = trim(s);
+        }
+        if (*s == '\0') {
+            continue;
+        }
+        if (strncmp(s, "capture:", 8) == 0) {
+            snprintf(x->capture, sizeof(x->capture), "%s", trim(s + 8));
+        } else if (strncmp(s, "options:", 8) == 0) {
+            snprintf(x->options, sizeof(x->options), "%s", trim(s + 8));
+        } else if (strncmp(s, "conn ", 5) == 0) {
+            if (x->n == MAX_CONNS) {
+                snprintf(err, errsize, "%s: line %u: more than %d connections", path, lineno,
+                         MAX_CONNS);
+                fclose(f);
+                return -1;
+            }
+            char why[256];
+            if (parse_conn_line(s + 5, &x->conns[x->n], lineno, why, sizeof(why)) != 0) {
+                snprintf(err, errsize, "%s: %s", path, why);
+                fclose(f);
+                return -1;
+            }
+            x->n++;
+        } else {
+            snprintf(err, errsize, "%s: line %u: unknown line '%.40s'", path, lineno, s);
+            fclose(f);
+            return -1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+/* The options an expected file may give its capture. */
+static int apply_options(const char *opts, struct rd_run_opts *ro, uint16_t *ports,
+                         unsigned *nports, char *err, size_t errsize)
+{
+    char buf[256];
+    char *tok, *save = NULL;
+
+    snprintf(buf, sizeof(buf), "%s", opts);
+    for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+        char *arg = strtok_r(NULL, " \t", &save);
+        unsigned long v;
+        char *end;
+
+        if (arg == NULL) {
+            snprintf(err, errsize, "options: '%s' needs a value", tok);
+            return -1;
+        }
+        v = strtoul(arg, &end, 10);
+        if (*end != '\0') {
+            snprintf(err, errsize, "options: bad value '%s' for %s", arg, tok);
+            return -1;
+        }
+        if (strcmp(tok, "--port") == 0 && v > 0 && v < 65536 && *nports < RD_MAX_PORTS) {
+            ports[(*nports)++] = (uint16_t)v;
+        } else if (strcmp(tok, "--idle-timeout") == 0 && v > 0) {
+            ro->eng.idle_timeout_ns = (int64_t)v * 1000000000LL;
+        } else {
+            snprintf(err, errsize, "options: '%s %s' is not supported here", tok, arg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const char *got_field(const struct rd_verdict *v, const char *k, char *buf, size_t size)
+{
+    if (strcmp(k, "outcome") == 0) {
+        return rd_outcome_name(v->outcome);
+    }
+    if (strcmp(k, "phase") == 0) {
+        return rd_phase_name(v->phase);
+    }
+    if (strcmp(k, "closed_by") == 0) {
+        return rd_closer_name(v->closed_by);
+    }
+    if (strcmp(k, "close") == 0) {
+        return rd_close_kind_name(v->close);
+    }
+    if (strcmp(k, "cause") == 0) {
+        return rd_cause_name(v->cause);
+    }
+    if (strcmp(k, "client_error") == 0) {
+        return v->client_error[0] != '\0' ? v->client_error : "none";
+    }
+    /* evidence: the cited frames, comma separated */
+    buf[0] = '\0';
+    for (unsigned i = 0; i < v->n_evidence; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%" PRIu64, i ? "," : "", v->evidence[i].frame);
+    }
+    return buf;
+}
+
+/* Every frame listed in want must be among the cited ones. */
+static bool evidence_ok(const char *want, const struct rd_verdict *v)
+{
+    char buf[64];
+    char *tok, *save = NULL;
+
+    snprintf(buf, sizeof(buf), "%s", want);
+    for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        uint64_t fr = strtoull(tok, NULL, 10);
+        bool found = false;
+        for (unsigned i = 0; i < v->n_evidence; i++) {
+            found = found || v->evidence[i].frame == fr;
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const struct got *find_got(const struct got_list *l, uint64_t id)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].id == id) {
+            return &l->items[i];
+        }
+    }
+    return NULL;
+}
+
+enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP, CHECK_ERROR };
+
+static void dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL) {
+        snprintf(dir, size, ".");
+    } else {
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+    }
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Locate the capture an expected file speaks of. */
+static bool find_capture(const char *expect_path, const struct expect_file *x, char *out,
+                         size_t size)
+{
+    char dir[PATH_LEN];
+    size_t n = strlen(expect_path);
+
+    dir_of(expect_path, dir, sizeof(dir));
+    if (x->capture[0] != '\0') {
+        if (x->capture[0] == '/') {
+            snprintf(out, size, "%s", x->capture);
+        } else {
+            snprintf(out, size, "%s/%s", dir, x->capture);
+        }
+        return exists(out);
+    }
+    if (n > 9) {
+        snprintf(out, size, "%.*s.pcap", (int)(n - 9), expect_path);
+        if (exists(out)) {
+            return true;
+        }
+        snprintf(out, size, "%.*s.pcapng", (int)(n - 9), expect_path);
+        if (exists(out)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static enum check_result check_one(const char *expect_path, FILE *out)
+{
+    static struct expect_file x;
+    struct got_list got = {NULL, 0, 0};
+    struct rd_run_opts ro;
+    struct rd_run run;
+    uint16_t ports[RD_MAX_PORTS];
+    unsigned nports = 0;
+    char capture[PATH_LEN], err[RD_ERRBUF_SIZE], buf[128];
+    unsigned mismatches = 0;
+    const char *name = expect_path;
+
+    if (parse_expect(expect_path, &x, err, sizeof(err)) != 0) {
+        fprintf(out, "ERROR %s\n", err);
+        return CHECK_ERROR;
+    }
+    if (!find_capture(expect_path, &x, capture, sizeof(capture))) {
+        fprintf(out, "SKIP  %s: capture %s not found\n", name,
+                x.capture[0] ? x.capture : "(NAME.pcap/.pcapng)");
+        return CHECK_SKIP;
+    }
+    memset(&ro, 0, sizeof(ro));
+    rd_engine_default_opts(&ro.eng);
+    if (apply_options(x.options, &ro, ports, &nports, err, sizeof(err)) != 0) {
+        fprintf(out, "ERROR %s: %s\n", name, err);
+        return CHECK_ERROR;
+    }
+    if (nports == 0) {
+        ports[nports++] = 3389;
+    }
+    memcpy(ro.eng.ports, ports, nports * sizeof(ports[0]));
+    ro.eng.nports = nports;
+    ro.cap.ports = ports;
+    ro.cap.nports = nports;
+    ro.cap.file = capture;
+    got.items = calloc(MAX_CONNS, sizeof(*got.items));
+    if (got.items == NULL) {
+        fprintf(out, "ERROR %s: out of memory\n", name);
+        return CHECK_ERROR;
+    }
+    if (rd_run(&ro, collect, &got, &run, err, sizeof(err)) != 0) {
+        fprintf(out, "FAIL  %s: %s\n", name, err);
+        free(got.items);
+        return CHECK_FAIL;
+    }
+    for (size_t i = 0; i < x.n; i++) {
+        const struct want *w = &x.conns[i];
+        const struct got *g = find_got(&got, w->id);
+        if (g == NULL) {
+            if (mismatches++ == 0) {
+                fprintf(out, "FAIL  %s\n", name);
+            }
+            fprintf(out, "      conn %" PRIu64 ": expected (line %u) but not in the capture\n",
+                    w->id, w->line);
+            continue;
+        }
+        for (unsigned k = 0; k < w->nfields; k++) {
+            const char *have = got_field(&g->v, w->key[k], buf, sizeof(buf));
+            bool ok = strcmp(w->key[k], "evidence") == 0 ? evidence_ok(w->val[k], &g->v)
+                                                         : strcmp(have, w->val[k]) == 0;
+            if (!ok) {
+                if (mismatches++ == 0) {
+                    fprintf(out, "FAIL  %s\n", name);
+                }
+                fprintf(out, "      conn %" PRIu64 " %s: expected %s, got %s\n", w->id, w->key[k],
+                        w->val[k], have);
+            }
+        }
+    }
+    for (size_t i = 0; i < got.n; i++) {
+        bool listed = false;
+        for (size_t j = 0; j < x.n; j++) {
+            listed = listed || x.conns[j].id == got.items[i].id;
+        }
+        if (!listed) {
+            const struct rd_verdict *v = &got.items[i].v;
+            if (mismatches++ == 0) {
+                fprintf(out, "FAIL  %s\n", name);
+            }
+            fprintf(out,
+                    "      conn %" PRIu64 ": not expected (outcome=%s phase=%s closed_by=%s "
+                    "close=%s cause=%s)\n",
+                    got.items[i].id, rd_outcome_name(v->outcome), rd_phase_name(v->phase),
+                    rd_closer_name(v->closed_by), rd_close_kind_name(v->close),
+                    rd_cause_name(v->cause));
+        }
+    }
+    free(got.items);
+    if (mismatches == 0) {
+        fprintf(out, "PASS  %s (%zu connection%s)\n", name, x.n, x.n == 1 ? "" : "s");
+        return CHECK_PASS;
+    }
+    return CHECK_FAIL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct totals {
+    unsigned pass, fail, skip, error;
+};
+
+static void tally(struct totals *t, enum check_result r)
+{
+    switch (r) {
+    case CHECK_PASS:
+        t->pass++;
+        break;
+    case CHECK_FAIL:
+        t->fail++;
+        break;
+    case CHECK_SKIP:
+        t->skip++;
+        break;
+    case CHECK_ERROR:
+        t->error++;
+        break;
+    }
+}
+
+static void check_dir(const char *dir, FILE *out, struct totals *t)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[1024];
+    size_t n = 0;
+
+    if (d == NULL) {
+        fprintf(out, "ERROR %s: %s\n", dir, strerror(errno));
+        t->error++;
+        return;
+    }
+    while ((e = readdir(d)) != NULL && n < sizeof(names) / sizeof(names[0])) {
+        size_t len = strlen(e->d_name);
+        if (len > 9 && strcmp(e->d_name + len - 9, ".expected") == 0) {
+            names[n] = malloc(strlen(dir) + len + 2);
+            if (names[n] != NULL) {
+                snprintf(names[n], strlen(dir) + len + 2, "%s/%s", dir, e->d_name);
+                n++;
+            }
+        }
+    }
+    closedir(d);
+    if (n == 0) {
+        fprintf(out, "ERROR %s: no .expected files\n", dir);
+        t->error++;
+    }
+    qsort(names, n, sizeof(names[0]), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        tally(t, check_one(names[i], out));
+        free(names[i]);
+    }
+}
+
+static void check_path(const char *path, FILE *out, struct totals *t)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        fprintf(out, "ERROR %s: %s\n", path, strerror(errno));
+        t->error++;
+    } else if (S_ISDIR(st.st_mode)) {
+        check_dir(path, out, t);
+    } else {
+        tally(t, check_one(path, out));
+    }
+}
+
+int rd_check_main(int n, char **paths, const char *first, FILE *out)
+{
+    struct totals t = {0, 0, 0, 0};
+
+    check_path(first, out, &t);
+    for (int i = 0; i < n; i++) {
+        check_path(paths[i], out, &t);
+    }
+    fprintf(out, "%u passed, %u failed, %u skipped\n", t.pass, t.fail + t.error, t.skip);
+    if (t.error > 0) {
+        return RD_EXIT_USAGE;
+    }
+    return t.fail > 0 ? RD_EXIT_FAILED : RD_EXIT_OK;
+}
+
+int rd_explain(const char *code, FILE *out)
+{
+    bool any = false;
+
+    fprintf(out, "Client error %s\n", code);
+    for (unsigned c = 0; c < RD_CAUSE_COUNT; c++) {
+        const struct rd_cause_info *ci = rd_cause_info((enum rd_cause)c);
+        if (ci->client_error[0] != '\0' && strcmp(ci->client_error, code) == 0) {
+            if (!any) {
+                fprintf(out, "Causes that produce it, and how the capture tells them apart:\n");
+            }
+            any = true;
+            fprintf(out, "  %-22s %s\n", rd_cause_name(ci->cause), ci->explanation);
+        }
+    }
+    if (!any) {
+        fprintf(out, "No cause in rdpdiag's vocabulary is known to produce this code.\n");
+        return RD_EXIT_USAGE;
+    }
+    return RD_EXIT_OK;
+}

@@ -1,0 +1,28 @@
+/*
+ * regress.h - the regression mode: compare verdicts with expected-verdict files.
+ *
+ * An expected file NAME.expected sits beside NAME.pcap (or NAME.pcapng), or
+ * names its capture with a "capture:" line (relative to the expected file).
+ * Format, one directive or connection per line, '#' starts a comment:
+ *
+ *   capture: ../../shared/public-captures/rdp-x509.pcap
+ *   options: --port 3390
+ *   conn 1 outcome=failed phase=tcp closed_by=server close=rst cause=tcp_refused
+ *
+ * A conn line lists the verdict fields that must match (outcome, phase,
+ * closed_by, close, cause, client_error, evidence=F1,F2 — frames that must be
+ * among the evidence).  Every connection in the capture must have a line.
+ */
+#ifndef RD_REGRESS_H
+#define RD_REGRESS_H
+
+#include <stdio.h>
+
+/* first, then paths[0..n-1]: directories or .expected files.  Prints one line per
+ * capture and "N passed, N failed, N skipped".  Returns the exit status. */
+int rd_check_main(int n, char **paths, const char *first, FILE *out);
+
+/* --explain CODE: what a client error code means and which causes produce it. */
+int rd_explain(const char *code, FILE *out);
+
+#endif
