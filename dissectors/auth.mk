@@ -3,10 +3,11 @@
 libdissect_a_SOURCES += dissectors/ber.c \
 	dissectors/credssp.c dissectors/credssp.h \
 	dissectors/ntstatus.c dissectors/ntstatus.h \
-	dissectors/ntlmssp.c dissectors/ntlmssp.h
+	dissectors/ntlmssp.c dissectors/ntlmssp.h \
+	dissectors/spnego.c dissectors/spnego.h
 
-check_PROGRAMS += tests/check_ber tests/check_credssp tests/check_ntlmssp
-TESTS += tests/check_ber tests/check_credssp tests/check_ntlmssp
+check_PROGRAMS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego
+TESTS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego
 
 tests_check_ber_SOURCES = tests/check_ber.c
 tests_check_ber_CFLAGS = $(UNIT_TEST_FLAGS)
@@ -20,3 +21,7 @@ tests_check_credssp_LDADD = $(UNIT_TEST_LIBS)
 tests_check_ntlmssp_SOURCES = tests/check_ntlmssp.c dissectors/ntlmssp.c
 tests_check_ntlmssp_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_ntlmssp_LDADD = $(UNIT_TEST_LIBS)
+
+tests_check_spnego_SOURCES = tests/check_spnego.c
+tests_check_spnego_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_spnego_LDADD = $(UNIT_TEST_LIBS)
