@@ -13,6 +13,39 @@ tests_check_tlsdec_SOURCES = tests/check_tlsdec.c
 tests_check_tlsdec_CFLAGS = $(UNIT_TEST_FLAGS) -DRD_TLS_DATA_DIR='"$(srcdir)/tests/data/tls"'
 tests_check_tlsdec_LDADD = $(UNIT_TEST_LIBS)
 
-EXTRA_DIST += tests/data/tls/generate.sh tests/data/tls/manifest \
-	tests/data/tls/server.key tests/data/tls/server.pem \
-	$(wildcard $(srcdir)/tests/data/tls/*.pcap) $(wildcard $(srcdir)/tests/data/tls/*.keylog)
+EXTRA_DIST += tests/data/tls/generate.sh \
+	tests/data/tls/manifest \
+	tests/data/tls/server.key \
+	tests/data/tls/server.pem \
+	tests/data/tls/server.der \
+	tests/data/tls/other.key \
+	tests/data/tls/ec.key \
+	tests/data/tls/encrypted.key \
+	tests/data/tls/tls10-ecdhe-aes128-sha.pcap \
+	tests/data/tls/tls10-ecdhe-aes128-sha.keylog \
+	tests/data/tls/tls11-ecdhe-aes256-sha.pcap \
+	tests/data/tls/tls11-ecdhe-aes256-sha.keylog \
+	tests/data/tls/tls12-ecdhe-aes128-sha256.pcap \
+	tests/data/tls/tls12-ecdhe-aes128-sha256.keylog \
+	tests/data/tls/tls12-ecdhe-aes256-sha384.pcap \
+	tests/data/tls/tls12-ecdhe-aes256-sha384.keylog \
+	tests/data/tls/tls12-ecdhe-aes128-sha-etm.pcap \
+	tests/data/tls/tls12-ecdhe-aes128-sha-etm.keylog \
+	tests/data/tls/tls12-ecdhe-aes128-gcm.pcap \
+	tests/data/tls/tls12-ecdhe-aes128-gcm.keylog \
+	tests/data/tls/tls12-ecdhe-aes256-gcm.pcap \
+	tests/data/tls/tls12-ecdhe-aes256-gcm.keylog \
+	tests/data/tls/tls12-ecdhe-chacha20.pcap \
+	tests/data/tls/tls12-ecdhe-chacha20.keylog \
+	tests/data/tls/tls13-aes128-gcm.pcap \
+	tests/data/tls/tls13-aes128-gcm.keylog \
+	tests/data/tls/tls13-aes256-gcm.pcap \
+	tests/data/tls/tls13-aes256-gcm.keylog \
+	tests/data/tls/tls13-chacha20.pcap \
+	tests/data/tls/tls13-chacha20.keylog \
+	tests/data/tls/tls12-rsa-aes128-sha.pcap \
+	tests/data/tls/tls12-rsa-aes128-sha.keylog \
+	tests/data/tls/tls12-rsa-aes256-gcm.pcap \
+	tests/data/tls/tls12-rsa-aes256-gcm.keylog \
+	tests/data/tls/tls10-rsa-aes128-sha-noems.pcap \
+	tests/data/tls/tls10-rsa-aes128-sha-noems.keylog
