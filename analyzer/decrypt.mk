@@ -10,7 +10,8 @@ tests_check_keylog_CFLAGS = $(UNIT_TEST_FLAGS) -DRD_TLS_DATA_DIR='"$(srcdir)/tes
 	-DRD_PUBLIC_CAPTURES='"$(top_srcdir)/../shared/public-captures"'
 tests_check_keylog_LDADD = $(UNIT_TEST_LIBS)
 tests_check_tlsdec_SOURCES = tests/check_tlsdec.c
-tests_check_tlsdec_CFLAGS = $(UNIT_TEST_FLAGS) -DRD_TLS_DATA_DIR='"$(srcdir)/tests/data/tls"'
+tests_check_tlsdec_CFLAGS = $(UNIT_TEST_FLAGS) -DRD_TLS_DATA_DIR='"$(srcdir)/tests/data/tls"' \
+	-DRD_PUBLIC_CAPTURES='"$(top_srcdir)/../shared/public-captures"'
 tests_check_tlsdec_LDADD = $(UNIT_TEST_LIBS)
 
 EXTRA_DIST += tests/data/tls/generate.sh \

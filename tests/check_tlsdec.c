@@ -8,6 +8,7 @@
  * Ethernet, IPv4, TCP; loopback loses nothing, so each direction's payload is appended
  * in sequence order), frames the TLS records, takes the hello values and handshake
  * messages the way the session layer will, and checks the decrypted application data.
+ * One real Windows RDP capture from the shared public captures is decrypted too.
  */
 #include "config.h"
 
@@ -15,13 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cursor.h"
 #include "keylog.h"
+#include "pcapng_dsb.h"
 #include "tlsdec.h"
 
 #ifndef RD_TLS_DATA_DIR
 #define RD_TLS_DATA_DIR "tests/data/tls"
+#endif
+#ifndef RD_PUBLIC_CAPTURES
+#define RD_PUBLIC_CAPTURES "../shared/public-captures"
 #endif
 
 #define MAX_STREAM  65536
@@ -70,71 +76,115 @@ static uint8_t *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Classic pcap, little-endian microsecond magic as tcpdump writes it; DLT_EN10MB. */
-static void read_pcap(const char *name, struct session *s)
+/*
+ * One Ethernet frame of the first TCP connection in the file: IPv4, TCP, payload
+ * appended to its direction when it is the next in sequence (loopback and these
+ * captures have no loss; retransmitted or duplicate segments are skipped).
+ */
+static void handle_frame(struct session *s, struct rd_cur pkt, uint16_t *client_port,
+                         uint16_t *server_port)
 {
-    char path[512];
+    struct rd_cur ip;
+    uint16_t ethertype;
+    uint8_t vihl;
+    uint8_t proto;
+    uint16_t totlen;
+    uint16_t sport;
+    uint16_t dport;
+    uint32_t seq;
+    uint8_t off;
+    uint8_t flags;
+    struct side *sd;
+    struct rd_bytes payload;
+
+    ck_assert(rd_cur_skip(&pkt, 12) && rd_cur_u16be(&pkt, &ethertype));
+    if (ethertype != 0x0800) {
+        return;
+    }
+    ck_assert(rd_cur_u8(&pkt, &vihl) && rd_cur_skip(&pkt, 1) && rd_cur_u16be(&pkt, &totlen));
+    ck_assert(rd_cur_skip(&pkt, 5) && rd_cur_u8(&pkt, &proto));
+    if (proto != 6) {
+        return;
+    }
+    ck_assert(rd_cur_skip(&pkt, (size_t)(vihl & 0xf) * 4 - 10));
+    ck_assert(totlen >= (vihl & 0xf) * 4);
+    ck_assert(rd_cur_take(&pkt, totlen - (size_t)(vihl & 0xf) * 4, &ip));
+    ck_assert(rd_cur_u16be(&ip, &sport) && rd_cur_u16be(&ip, &dport) && rd_cur_u32be(&ip, &seq) &&
+              rd_cur_skip(&ip, 4) && rd_cur_u8(&ip, &off) && rd_cur_u8(&ip, &flags));
+    ck_assert(rd_cur_skip(&ip, (size_t)(off >> 4) * 4 - 14));
+    if ((flags & 0x12) == 0x02 && *server_port == 0) {
+        *server_port = dport; /* the first SYN without ACK is the client's */
+        *client_port = sport;
+    }
+    if (!((sport == *client_port && dport == *server_port) ||
+          (sport == *server_port && dport == *client_port))) {
+        return;
+    }
+    sd = sport == *server_port ? &s->srv : &s->cli;
+    if (flags & 0x02) {
+        sd->next_seq = seq + 1;
+        sd->have_seq = true;
+        return;
+    }
+    payload = rd_cur_rest(&ip);
+    if (payload.len == 0 || !sd->have_seq || seq != sd->next_seq) {
+        return;
+    }
+    ck_assert(sd->len + payload.len <= sizeof(sd->buf));
+    memcpy(sd->buf + sd->len, payload.p, payload.len);
+    sd->len += payload.len;
+    sd->next_seq += (uint32_t)payload.len;
+}
+
+/*
+ * Classic pcap (little-endian microsecond magic, as tcpdump writes it) or little-endian
+ * pcapng (Section Header, Interface Description and Enhanced Packet Blocks); Ethernet.
+ */
+static void read_capture(const char *path, struct session *s)
+{
     size_t len;
     uint8_t *file;
     struct rd_cur c;
     uint32_t magic;
     uint32_t linktype;
+    uint16_t client_port = 0;
     uint16_t server_port = 0;
 
-    path_of(path, sizeof(path), name, ".pcap");
     file = slurp(path, &len);
     rd_cur_init(&c, file, len);
-    ck_assert(rd_cur_u32le(&c, &magic) && magic == 0xa1b2c3d4);
+    ck_assert(rd_cur_u32le(&c, &magic));
+    if (magic == 0x0A0D0D0A) {
+        c.p = file;
+        c.len = len;
+        while (!rd_cur_is_empty(&c)) {
+            uint32_t type;
+            uint32_t total;
+            struct rd_cur body;
+            ck_assert(rd_cur_u32le(&c, &type) && rd_cur_u32le(&c, &total) && total >= 12);
+            ck_assert(rd_cur_take(&c, total - 12, &body) && rd_cur_skip(&c, 4));
+            if (type == 1) {
+                uint16_t lt;
+                ck_assert(rd_cur_u16le(&body, &lt) && lt == 1);
+            } else if (type == 6) {
+                /* EPB: interface, timestamp (2 x u32), captured length, original length. */
+                uint32_t caplen;
+                struct rd_cur pkt;
+                ck_assert(rd_cur_skip(&body, 12) && rd_cur_u32le(&body, &caplen) &&
+                          rd_cur_skip(&body, 4) && rd_cur_take(&body, caplen, &pkt));
+                handle_frame(s, pkt, &client_port, &server_port);
+            }
+        }
+        free(file);
+        return;
+    }
+    ck_assert(magic == 0xa1b2c3d4);
     ck_assert(rd_cur_skip(&c, 16) && rd_cur_u32le(&c, &linktype) && linktype == 1);
     while (!rd_cur_is_empty(&c)) {
         uint32_t caplen;
         struct rd_cur pkt;
-        struct rd_cur ip;
-        uint16_t ethertype;
-        uint8_t vihl;
-        uint8_t proto;
-        uint16_t totlen;
-        uint16_t sport;
-        uint16_t dport;
-        uint32_t seq;
-        uint8_t off;
-        uint8_t flags;
-        struct side *sd;
-        struct rd_bytes payload;
-
         ck_assert(rd_cur_skip(&c, 8) && rd_cur_u32le(&c, &caplen) && rd_cur_skip(&c, 4));
         ck_assert(rd_cur_take(&c, caplen, &pkt));
-        ck_assert(rd_cur_skip(&pkt, 12) && rd_cur_u16be(&pkt, &ethertype));
-        if (ethertype != 0x0800) {
-            continue;
-        }
-        ck_assert(rd_cur_u8(&pkt, &vihl) && rd_cur_skip(&pkt, 1) && rd_cur_u16be(&pkt, &totlen));
-        ck_assert(rd_cur_skip(&pkt, 5) && rd_cur_u8(&pkt, &proto));
-        ck_assert(proto == 6);
-        ck_assert(rd_cur_skip(&pkt, (size_t)(vihl & 0xf) * 4 - 10));
-        ck_assert(totlen >= (vihl & 0xf) * 4);
-        ck_assert(rd_cur_take(&pkt, totlen - (size_t)(vihl & 0xf) * 4, &ip));
-        ck_assert(rd_cur_u16be(&ip, &sport) && rd_cur_u16be(&ip, &dport) &&
-                  rd_cur_u32be(&ip, &seq) && rd_cur_skip(&ip, 4) && rd_cur_u8(&ip, &off) &&
-                  rd_cur_u8(&ip, &flags));
-        ck_assert(rd_cur_skip(&ip, (size_t)(off >> 4) * 4 - 14));
-        if ((flags & 0x12) == 0x02) {
-            server_port = dport; /* SYN without ACK: the client's */
-        }
-        sd = sport == server_port ? &s->srv : &s->cli;
-        if (flags & 0x02) {
-            sd->next_seq = seq + 1;
-            sd->have_seq = true;
-            continue;
-        }
-        payload = rd_cur_rest(&ip);
-        if (payload.len == 0 || !sd->have_seq || seq != sd->next_seq) {
-            continue;
-        }
-        ck_assert(sd->len + payload.len <= sizeof(sd->buf));
-        memcpy(sd->buf + sd->len, payload.p, payload.len);
-        sd->len += payload.len;
-        sd->next_seq += (uint32_t)payload.len;
+        handle_frame(s, pkt, &client_port, &server_port);
     }
     free(file);
 }
@@ -143,8 +193,17 @@ static void read_pcap(const char *name, struct session *s)
 static void frame_records(struct side *sd)
 {
     struct rd_cur c;
+    uint8_t first;
+    uint16_t tpkt_len;
 
     rd_cur_init(&c, sd->buf, sd->len);
+    /* RDP: a TPKT (version 3, reserved, length; T.123 8) carrying the X.224 negotiation
+     * precedes TLS on the same connection. */
+    if (rd_cur_peek_u8(&c, &first) && first == 3) {
+        struct rd_cur t = c;
+        ck_assert(rd_cur_skip(&t, 2) && rd_cur_u16be(&t, &tpkt_len));
+        ck_assert(rd_cur_skip(&c, tpkt_len));
+    }
     while (!rd_cur_is_empty(&c)) {
         struct rd_cur frag;
         ck_assert(sd->nrec < MAX_RECORDS);
@@ -222,12 +281,12 @@ static size_t feed_handshake(struct session *s, struct rd_tlsdec *d, bool from_c
     return i;
 }
 
-static void load_session(const char *name, struct session *s, struct rd_tlsdec *d)
+static void load_session_file(const char *path, struct session *s, struct rd_tlsdec *d)
 {
     size_t next;
 
     memset(s, 0, sizeof(*s));
-    read_pcap(name, s);
+    read_capture(path, s);
     frame_records(&s->cli);
     frame_records(&s->srv);
     /* Wire order of a full handshake: ClientHello, the server's flight, the client's. */
@@ -236,6 +295,14 @@ static void load_session(const char *name, struct session *s, struct rd_tlsdec *
     feed_handshake(s, d, true, next, false);
     rd_tlsdec_set_hello(d, s->client_random, s->server_random, s->version, s->suite, s->ems);
     rd_tlsdec_set_encrypt_then_mac(d, s->etm);
+}
+
+static void load_session(const char *name, struct session *s, struct rd_tlsdec *d)
+{
+    char path[512];
+
+    path_of(path, sizeof(path), name, ".pcap");
+    load_session_file(path, s, d);
 }
 
 static struct rd_keylog *load_keylog(const char *name)
@@ -647,6 +714,71 @@ START_TEST(test_rsakey_load_errors)
 }
 END_TEST
 
+/*
+ * Real-world: a Windows client and server (awakecoding/wireshark-rdp,
+ * rdp-nla-ntlm-rejected1.pcapng, first connection, frames 4-15): X.224 negotiation,
+ * TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384 (0xc030) with EMS, secrets from the file's own
+ * Decryption Secrets Block.  The CredSSP exchange inside must decrypt: the client's
+ * first TSRequest (frame 12) opens with a DER SEQUENCE, and the server's last one
+ * (frame 15) carries errorCode [4] INTEGER 0x80090302 (SEC_E_UNSUPPORTED_FUNCTION):
+ *   a4 06            [4] constructed, length 6
+ *      02 04         INTEGER, length 4
+ *         80 09 03 02
+ */
+START_TEST(test_windows_capture)
+{
+    const char *path = RD_PUBLIC_CAPTURES "/rdp-nla-ntlm-rejected1.pcapng";
+    static const uint8_t error_code[] = {0xa4, 0x06, 0x02, 0x04, 0x80, 0x09, 0x03, 0x02};
+    struct rd_keylog *kl;
+    struct rd_tlsdec *d;
+    char err[256];
+    char why[128];
+    size_t found = 0;
+    uint8_t out[MAX_STREAM];
+    size_t outlen;
+    uint8_t inner;
+    bool client_seq = false;
+    bool server_error = false;
+
+    if (access(path, R_OK) != 0) {
+        printf("skipped: %s not present\n", path);
+        return;
+    }
+    kl = rd_keylog_new();
+    ck_assert_int_eq(rd_pcapng_read_dsb(path, kl, &found, err), 0);
+    d = rd_tlsdec_new();
+    load_session_file(path, &sess, d);
+    ck_assert_uint_eq(sess.version, 0x0303);
+    ck_assert_uint_eq(sess.suite, 0xc030);
+    ck_assert(sess.ems);
+    ck_assert_msg(rd_tlsdec_setup(d, kl, NULL, why) == 0, "%s", why);
+    for (size_t i = 0; i < sess.cli.nrec; i++) {
+        ck_assert_msg(rd_tlsdec_record(d, true, sess.cli.rec[i].type, sess.cli.rec[i].frag.p,
+                                       sess.cli.rec[i].frag.len, out, sizeof(out), &outlen,
+                                       &inner) == 0,
+                      "client record %zu: %s", i, rd_tlsdec_error(d));
+        if (inner == 23 && !client_seq) {
+            ck_assert_uint_gt(outlen, 0);
+            ck_assert_uint_eq(out[0], 0x30);
+            client_seq = true;
+        }
+    }
+    for (size_t i = 0; i < sess.srv.nrec; i++) {
+        ck_assert_msg(rd_tlsdec_record(d, false, sess.srv.rec[i].type, sess.srv.rec[i].frag.p,
+                                       sess.srv.rec[i].frag.len, out, sizeof(out), &outlen,
+                                       &inner) == 0,
+                      "server record %zu: %s", i, rd_tlsdec_error(d));
+        if (inner == 23 && memmem(out, outlen, error_code, sizeof(error_code)) != NULL) {
+            server_error = true;
+        }
+    }
+    ck_assert(client_seq);
+    ck_assert(server_error);
+    rd_tlsdec_free(d);
+    rd_keylog_free(kl);
+}
+END_TEST
+
 static Suite *tlsdec_suite(void)
 {
     Suite *s = suite_create("tlsdec");
@@ -663,6 +795,7 @@ static Suite *tlsdec_suite(void)
     tcase_add_loop_test(tc, test_truncation_and_tamper, 0,
                         (int)(sizeof(sweep_sessions) / sizeof(sweep_sessions[0])));
     tcase_add_test(tc, test_rsakey_load_errors);
+    tcase_add_test(tc, test_windows_capture);
     suite_add_tcase(s, tc);
     return s;
 }
