@@ -24,7 +24,8 @@
 # expired one (2020-2021) and an unrelated key.  Clients that must trust the CA get
 # SSL_CERT_FILE pointing at it; every client gets a fresh empty HOME (no known_hosts).
 # Nothing under /etc or $HOME is touched; the temporary directory, the namespaces and the
-# processes this script started (by PID) are removed on exit.
+# processes this script started (by PID) are removed on exit (RDPD_KEEP=1 keeps the
+# temporary directory, with the peers' logs, for debugging).
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 cleanup() {
     ns_cleanup
-    if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
+    if [ -n "$WORK" ] && [ -z "${RDPD_KEEP:-}" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -165,7 +166,7 @@ mk_neg_hybrid_required() {
 }
 
 mk_rdp_standard_security_active() {
-    xrdp_start Globals.security_layer=rdp Globals.crypt_level=high
+    xrdp_start Globals.security_layer=rdp Globals.crypt_level=${RDPD_CRYPT_LEVEL:-high}
     cap_start "$1"
     client 5 -- /u:rdpuser /sec:rdp
     cap_stop
