@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <openssl/crypto.h>
 
@@ -178,8 +179,8 @@ int rd_pcapng_read_dsb(const char *path, struct rd_keylog *kl, size_t *blocks_fo
             }
         } else {
             uint8_t tb[4];
-            long skip = (long)total - (type == BT_SHB ? 16 : 12);
-            if (fseek(f, skip, SEEK_CUR) != 0 || !read_exact(f, tb, 4)) {
+            off_t skip = (off_t)total - (type == BT_SHB ? 16 : 12);
+            if (fseeko(f, skip, SEEK_CUR) != 0 || !read_exact(f, tb, 4)) {
                 snprintf(errbuf, 256, "%s: block truncated at offset %lld", path, pos);
                 break;
             }

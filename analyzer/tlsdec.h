@@ -78,7 +78,9 @@ int rd_tlsdec_setup(struct rd_tlsdec *d, const struct rd_keylog *kl, const struc
  * the inner type; otherwise the record's type).  Records sent before encryption starts,
  * ChangeCipherSpec, and TLS 1.3 records other than application_data are copied through.
  * Returns 0, or -1 (bad MAC or tag, bad padding, short record, not set up) with the
- * reason in rd_tlsdec_error().  The sequence number advances either way.
+ * reason in rd_tlsdec_error().  The sequence number advances either way.  When the first
+ * protected record fails (rd_tlsdec_decrypted() still 0), the secrets do not belong to
+ * this session: report that once and stop feeding the connection.
  */
 int rd_tlsdec_record(struct rd_tlsdec *d, bool from_client, uint8_t content_type,
                      const uint8_t *rec, size_t len, uint8_t *out, size_t outsize, size_t *outlen,

@@ -714,6 +714,37 @@ START_TEST(test_rsakey_load_errors)
 }
 END_TEST
 
+/* A PEM file holding the certificate first and the key after it (a common bundle). */
+START_TEST(test_rsakey_bundle)
+{
+    char path[512];
+    char tmpl[] = "/tmp/check_tlsdec_XXXXXX";
+    char err[256];
+    size_t n;
+    uint8_t *cert;
+    uint8_t *key;
+    struct rd_rsakey *k;
+    int fd = mkstemp(tmpl);
+    FILE *f;
+
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "wb");
+    path_of(path, sizeof(path), "server.pem", "");
+    cert = slurp(path, &n);
+    ck_assert_uint_eq(fwrite(cert, 1, n, f), n);
+    path_of(path, sizeof(path), "server.key", "");
+    key = slurp(path, &n);
+    ck_assert_uint_eq(fwrite(key, 1, n, f), n);
+    fclose(f);
+    k = rd_rsakey_load(tmpl, err);
+    unlink(tmpl);
+    ck_assert_msg(k != NULL, "%s", err);
+    rd_rsakey_free(k);
+    free(cert);
+    free(key);
+}
+END_TEST
+
 /*
  * Real-world: a Windows client and server (awakecoding/wireshark-rdp,
  * rdp-nla-ntlm-rejected1.pcapng, first connection, frames 4-15): X.224 negotiation,
@@ -795,6 +826,7 @@ static Suite *tlsdec_suite(void)
     tcase_add_loop_test(tc, test_truncation_and_tamper, 0,
                         (int)(sizeof(sweep_sessions) / sizeof(sweep_sessions[0])));
     tcase_add_test(tc, test_rsakey_load_errors);
+    tcase_add_test(tc, test_rsakey_bundle);
     tcase_add_test(tc, test_windows_capture);
     suite_add_tcase(s, tc);
     return s;
