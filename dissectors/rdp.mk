@@ -20,3 +20,10 @@ TESTS += tests/check_mcs
 tests_check_mcs_SOURCES = tests/check_mcs.c
 tests_check_mcs_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_mcs_LDADD = $(UNIT_TEST_LIBS)
+
+libdissect_a_SOURCES += dissectors/t124.c dissectors/t124.h
+check_PROGRAMS += tests/check_t124
+TESTS += tests/check_t124
+tests_check_t124_SOURCES = tests/check_t124.c
+tests_check_t124_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_t124_LDADD = $(UNIT_TEST_LIBS)
