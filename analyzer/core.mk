@@ -12,3 +12,4 @@ libanalyzer_a_SOURCES += \
 	analyzer/run.c analyzer/run.h \
 	analyzer/session.c analyzer/session.h \
 	analyzer/verdict.c analyzer/verdict.h
+libanalyzer_a_SOURCES += analyzer/session_int.h analyzer/session_tls.c

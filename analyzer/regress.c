@@ -339,7 +339,10 @@ static bool find_capture(const char *expect_path, const struct expect_file *x, c
         if (x->capture[0] == '/') {
             snprintf(out, size, "%s", x->capture);
         } else {
-            snprintf(out, size, "%s/%s", dir, x->capture);
+            int w = snprintf(out, size, "%s/%s", dir, x->capture);
+            if (w < 0 || (size_t)w >= size) {
+                return false;
+            }
         }
         return exists(out);
     }

@@ -54,15 +54,139 @@ struct rd_x224_facts {
 
     bool dr_seen;
     uint64_t dr_frame;
+    int64_t dr_ts;
     uint8_t dr_dir;
     uint8_t dr_reason;
+};
+
+/* Standard RDP security and MCS, as far as they are visible. */
+struct rd_mcs_facts {
+    bool ci_seen; /* Connect-Initial */
+    uint64_t ci_frame;
+    bool cr_seen; /* Connect-Response */
+    uint64_t cr_frame;
+    uint32_t cr_result;
+    bool has_client_core;
+    char client_name[32];
+    uint32_t client_build;
+    uint16_t desktop_w, desktop_h;
+    uint32_t keyboard_layout;
+    bool has_server_security;
+    uint32_t enc_method, enc_level;
+    uint32_t server_cert_kind; /* 1 proprietary, 2 X.509 chain, 0 none */
+    bool sec_exchange;
+    uint64_t sec_exchange_frame;
+    uint32_t encrypted[2]; /* standard-security encrypted PDUs per direction */
+    uint32_t fastpath[2];
+    uint32_t domain_pdus[2];
+    bool ultimatum;
+    uint64_t ultimatum_frame;
+    int64_t ultimatum_ts;
+    uint8_t ultimatum_dir;
+    uint8_t ultimatum_reason;
+};
+
+#define RD_TLS_KEEP_SUITES 48
+
+struct rd_tls_facts {
+    bool ch_seen;
+    uint64_t ch_frame;
+    int64_t ch_ts;
+    bool sslv2;
+    uint16_t ch_legacy_version;
+    uint16_t max_offered, min_offered; /* versions the client offered */
+    uint16_t suites[RD_TLS_KEEP_SUITES];
+    unsigned n_suites, suites_total;
+    char sni[128];
+    bool ems;
+    uint8_t client_random[32];
+
+    bool sh_seen;
+    uint64_t sh_frame;
+    int64_t sh_ts;
+    bool hrr;
+    uint16_t version; /* negotiated */
+    uint16_t cipher;
+    uint8_t server_random[32];
+
+    bool cert_seen;
+    uint64_t cert_frame;
+    int64_t cert_ts;
+    unsigned n_certs;
+    bool cert_parsed;
+    bool cert_encrypted; /* TLS 1.3: the certificate travels encrypted */
+    char cert_error[96];
+    void *leaf; /* struct rd_x509_facts, allocated when a certificate is parsed */
+    bool expired, not_yet_valid, expiring_soon, weak_key, weak_sig;
+    int name_match; /* enum rd_x509_tri */
+
+    bool shd_seen; /* ServerHelloDone: the server's first flight is complete */
+    uint64_t shd_frame;
+    bool cke_seen;
+    bool ccs[2];
+    uint64_t ccs_frame[2];
+    bool finished[2];
+    uint64_t finished_frame[2];
+    bool done;
+    uint64_t done_frame;
+    int64_t done_ts;
+
+    bool alert_seen; /* the first alert */
+    bool alert_encrypted;
+    uint64_t alert_frame;
+    int64_t alert_ts;
+    uint8_t alert_dir, alert_level, alert_desc;
+
+    uint32_t records[2];
+    uint32_t app_records[2];
+    uint64_t app_bytes[2];
+    uint32_t malformed;
+};
+
+enum rd_leg {
+    RD_LEG_NEGOTIATE = 0, /* client: first SPNEGO/NTLM token */
+    RD_LEG_CHALLENGE,     /* server: NTLM CHALLENGE / Kerberos AP-REP */
+    RD_LEG_AUTHENTICATE,  /* client: NTLM AUTHENTICATE / pubKeyAuth */
+    RD_LEG_SERVER_PUBKEY, /* server: pubKeyAuth (or an errorCode) */
+    RD_LEG_CREDENTIALS,   /* client: authInfo */
+    RD_LEG_EARLY_AUTH,    /* server: Early User Authorization Result (HYBRID_EX) */
+    RD_LEG_COUNT
+};
+
+#define RD_CREDSSP_LEGS 12
+
+struct rd_credssp_leg {
+    uint64_t frame;
+    int64_t ts;
+    uint8_t dir;
+    uint8_t leg; /* enum rd_leg */
+    uint32_t bytes;
+    uint16_t records;
+};
+
+enum rd_auth_pkg { RD_PKG_UNKNOWN = 0, RD_PKG_NTLM, RD_PKG_KERBEROS };
+
+struct rd_credssp_facts {
+    bool started;
+    unsigned turn; /* turns (runs of records in one direction) seen */
+    uint8_t last_dir;
+    struct rd_credssp_leg legs[RD_CREDSSP_LEGS];
+    unsigned n_legs;
+    bool reached[RD_LEG_COUNT];
+    unsigned last_leg; /* enum rd_leg of the last leg seen */
+    enum rd_auth_pkg pkg;
+    bool done; /* the credentials went out (and, HYBRID_EX, the result came) */
+    uint32_t first_client_bytes;
 };
 
 struct rd_session_dir {
     uint8_t *buf; /* RD_SESSION_BUF bytes, allocated on first data */
     size_t len;
+    uint8_t *hs; /* TLS handshake messages spanning records */
+    size_t hs_len;
     bool overflow;  /* a PDU larger than the buffer: this direction stopped parsing */
     bool desync;    /* a gap or malformed framing: this direction stopped parsing */
+    bool tls;       /* this direction carries TLS records */
     uint64_t bytes; /* bytes delivered in order */
     uint64_t pdus;  /* PDUs framed */
     uint64_t first_frame;
@@ -70,18 +194,26 @@ struct rd_session_dir {
     uint64_t last_frame;
     int64_t last_ts;
     enum rd_first_bytes first;
-    char first_text[48]; /* printable start of non-TPKT first bytes */
+    char first_text[48]; /* printable start of the first bytes */
 };
 
 struct rd_session {
     enum rd_phase phase;
+    bool counting_only; /* active: buffers released, counters only */
     struct rd_session_dir dir[2];
     struct rd_x224_facts x224;
+    struct rd_mcs_facts mcs;
+    struct rd_tls_facts tls;
+    struct rd_credssp_facts credssp;
+    bool nla;     /* HYBRID or HYBRID_EX selected */
     bool not_rdp; /* the server's first bytes were not TPKT */
     uint64_t not_rdp_frame;
-    uint32_t malformed;         /* PDUs that did not parse */
-    uint64_t active_frame;      /* first frame of the active phase */
-    uint64_t encrypted_pdus[2]; /* standard-security encrypted PDUs, counted only */
+    uint32_t malformed; /* PDUs that did not parse */
+    uint64_t first_malformed_frame;
+    char first_malformed[RD_EVENT_TEXT];
+    uint64_t active_frame;    /* first frame of the active phase */
+    bool active_inferred;     /* reached from encrypted traffic volume, not seen */
+    uint32_t post_records[2]; /* encrypted records after the security phases */
 };
 
 struct rd_session *rd_session_new(void);

@@ -1,0 +1,580 @@
+/*
+ * session_tls.c - TLS on an RDP connection, and what follows it.
+ *
+ * Records are framed by session.c; here the handshake messages in the clear
+ * are reassembled across records and parsed (RFC 5246 7.4, RFC 8446 4), the
+ * server certificate is judged at the capture's time, alerts are named, and
+ * the encrypted records after the handshake are mapped to the CredSSP legs of
+ * MS-CSSP 3.1.5 by order, direction and size (without keys this is an
+ * inference, and every event says so), then to MCS and the active phase.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "session_int.h"
+#include "tls.h"
+#include "x224.h"
+#include "x509.h"
+
+#define HS_BUF (64u * 1024u)
+
+/* An NTLM NEGOTIATE in a TSRequest is well under this; a Kerberos AP-REQ
+ * (ticket + authenticator) is well over it (MS-CSSP 2.2.1, MS-KILE 3.2.5.3). */
+#define KERBEROS_MIN_TOKEN 700u
+
+/* TLS (SSL-only) or NLA done: this many records from each side after the
+ * security phases carry MCS, licensing, capabilities and finalization
+ * (MS-RDPBCGR 1.3.1.1), i.e. the connection is active. */
+#define ACTIVE_CLIENT_RECORDS 6
+#define ACTIVE_SERVER_RECORDS 5
+
+static const char *const leg_names[RD_LEG_COUNT] = {
+    "negotiate token",   "server challenge",       "authenticate + pubKeyAuth",
+    "server pubKeyAuth", "credentials (authInfo)", "Early User Authorization Result",
+};
+
+const char *rd_leg_name(unsigned leg);
+const char *rd_leg_name(unsigned leg)
+{
+    return leg < RD_LEG_COUNT ? leg_names[leg] : "?";
+}
+
+void rd_sess_tls_free(struct rd_session *s)
+{
+    free(s->tls.leaf);
+    s->tls.leaf = NULL;
+}
+
+static uint64_t frame_of(const struct rd_packet *p)
+{
+    return p != NULL ? p->frame : 0;
+}
+
+static int64_t ts_of(const struct rd_packet *p)
+{
+    return p != NULL ? p->ts_ns : 0;
+}
+
+static void copy_view(char *dst, size_t size, struct rd_bytes b)
+{
+    struct rd_cur cur;
+    size_t n = 0;
+    uint8_t ch;
+
+    rd_cur_init(&cur, b.p, b.len);
+    while (n + 1 < size && rd_cur_u8(&cur, &ch)) {
+        dst[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+    }
+    dst[n] = '\0';
+}
+
+/* ---- handshake messages in the clear ------------------------------------ */
+
+static void on_client_hello(struct rd_conn *c, const struct rd_packet *p,
+                            const struct rd_tls_client_hello *ch)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+    uint16_t hi = 0, lo = 0xffff;
+
+    t->ch_seen = true;
+    t->ch_frame = frame_of(p);
+    t->ch_ts = ts_of(p);
+    t->sslv2 = ch->is_sslv2;
+    t->ch_legacy_version = ch->legacy_version;
+    if (ch->has_supported_versions) {
+        for (size_t i = 0; i < ch->n_supported_versions; i++) {
+            uint16_t v = ch->supported_versions[i];
+            if (rd_tls_is_grease(v)) {
+                continue;
+            }
+            hi = v > hi ? v : hi;
+            lo = v < lo ? v : lo;
+        }
+    }
+    if (hi == 0) {
+        /* Before TLS 1.3 a client offers every version up to legacy_version;
+         * SSL 3.0 is the lowest anyone still sends (RFC 5246 E.1). */
+        hi = ch->legacy_version;
+        lo = 0x0300;
+    }
+    t->max_offered = hi;
+    t->min_offered = lo;
+    t->suites_total = (unsigned)(ch->n_cipher_suites + ch->cipher_suites_dropped);
+    for (size_t i = 0; i < ch->n_cipher_suites && t->n_suites < RD_TLS_KEEP_SUITES; i++) {
+        t->suites[t->n_suites++] = ch->cipher_suites[i];
+    }
+    if (ch->has_server_name) {
+        copy_view(t->sni, sizeof(t->sni), ch->server_name);
+    }
+    t->ems = ch->has_extended_master_secret;
+    memcpy(t->client_random, ch->random, sizeof(t->client_random));
+    rd_sess_set_phase(c, p, RD_PHASE_TLS);
+    rd_conn_event(c, p, RD_DIR_C2S, RD_EV_DATA,
+                  "TLS ClientHello%s: offers %s..%s, %u cipher suites%s%s",
+                  ch->is_sslv2 ? " (SSLv2-compatible)" : "", rd_tls_version_name(lo),
+                  rd_tls_version_name(hi), t->suites_total, t->sni[0] ? ", SNI " : "", t->sni);
+}
+
+static void on_server_hello(struct rd_conn *c, const struct rd_packet *p,
+                            const struct rd_tls_server_hello *sh)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+
+    if (sh->is_hello_retry_request) {
+        t->hrr = true;
+        rd_conn_event(c, p, RD_DIR_S2C, RD_EV_DATA, "TLS HelloRetryRequest (group %s)",
+                      rd_tls_group_name(sh->key_share_group));
+        return;
+    }
+    t->sh_seen = true;
+    t->sh_frame = frame_of(p);
+    t->sh_ts = ts_of(p);
+    t->version = sh->has_supported_versions ? sh->selected_version : sh->legacy_version;
+    t->cipher = sh->cipher_suite;
+    memcpy(t->server_random, sh->random, sizeof(t->server_random));
+    rd_conn_event(c, p, RD_DIR_S2C, RD_EV_DATA, "TLS ServerHello: %s, %s",
+                  rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
+    if (t->version == 0x0304) {
+        t->cert_encrypted = true;
+    }
+}
+
+static void judge_certificate(struct rd_conn *c, const struct rd_packet *p,
+                              const struct rd_tls_certificate *cert)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_x509_facts *leaf;
+    struct rd_x509_judgement j;
+    int64_t at = ts_of(p) / 1000000000LL;
+    char when[32];
+
+    if (cert->n_certs == 0) {
+        rd_conn_event(c, p, RD_DIR_S2C, RD_EV_ANOMALY,
+                      "TLS Certificate message with no certificate");
+        return;
+    }
+    leaf = t->leaf != NULL ? t->leaf : malloc(sizeof(*leaf));
+    if (leaf == NULL) {
+        return;
+    }
+    t->leaf = leaf;
+    if (rd_x509_parse(cert->certs[0], leaf, &diag) != RD_OK) {
+        snprintf(t->cert_error, sizeof(t->cert_error), "%s %s",
+                 diag.field != NULL ? diag.field : "certificate", rd_why_name(diag.why));
+        rd_conn_event(c, p, RD_DIR_S2C, RD_EV_MALFORMED, "server certificate does not parse: %s",
+                      t->cert_error);
+        return;
+    }
+    t->cert_parsed = true;
+    rd_x509_judge(leaf, at, t->sni[0] ? t->sni : NULL, &j);
+    t->expired = j.expired;
+    t->not_yet_valid = j.not_yet_valid;
+    t->expiring_soon = j.expires_within_30_days;
+    t->weak_key = j.weak_key;
+    t->weak_sig = j.weak_signature;
+    t->name_match = (int)j.name_matches;
+    {
+        time_t na = (time_t)leaf->not_after;
+        struct tm tm;
+        if (gmtime_r(&na, &tm) != NULL) {
+            strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+        } else {
+            snprintf(when, sizeof(when), "?");
+        }
+    }
+    rd_conn_event(c, p, RD_DIR_S2C, RD_EV_DATA,
+                  "server certificate: %.40s, %s %u, valid until %s%s%s",
+                  leaf->has_subject_cn ? leaf->subject_cn : leaf->subject,
+                  rd_x509_key_type_name(leaf->key_type), leaf->key_bits, when,
+                  j.expired                  ? " (EXPIRED at capture time)"
+                  : j.not_yet_valid          ? " (NOT YET VALID at capture time)"
+                  : j.expires_within_30_days ? " (expires within 30 days)"
+                                             : "",
+                  leaf->is_self_signed ? ", self-signed" : "");
+}
+
+static void on_handshake_msg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                             struct rd_cur msg)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_tls_handshake hs;
+    struct rd_cur body;
+
+    if (rd_tls_parse_handshake(msg, &hs, &diag) != RD_OK) {
+        rd_sess_malformed(c, p, dir, "TLS handshake message", &diag);
+        return;
+    }
+    rd_cur_init(&body, hs.body.p, hs.body.len);
+    switch (hs.msg_type) {
+    case RD_TLS_HS_CLIENT_HELLO: {
+        static struct rd_tls_client_hello ch; /* large; the analyzer is single-threaded */
+        if (rd_tls_parse_client_hello(body, &ch, &diag) != RD_OK) {
+            t->ch_seen = true;
+            t->ch_frame = frame_of(p);
+            t->ch_ts = ts_of(p);
+            rd_sess_set_phase(c, p, RD_PHASE_TLS);
+            rd_sess_malformed(c, p, dir, "TLS ClientHello", &diag);
+            return;
+        }
+        on_client_hello(c, p, &ch);
+        return;
+    }
+    case RD_TLS_HS_SERVER_HELLO: {
+        static struct rd_tls_server_hello sh;
+        if (rd_tls_parse_server_hello(body, &sh, &diag) != RD_OK) {
+            rd_sess_malformed(c, p, dir, "TLS ServerHello", &diag);
+            return;
+        }
+        on_server_hello(c, p, &sh);
+        return;
+    }
+    case RD_TLS_HS_CERTIFICATE: {
+        struct rd_tls_certificate cert;
+        if (dir != RD_DIR_S2C) {
+            rd_conn_event(c, p, dir, RD_EV_DATA, "TLS client Certificate");
+            return;
+        }
+        t->cert_seen = true;
+        t->cert_frame = frame_of(p);
+        t->cert_ts = ts_of(p);
+        if (rd_tls_parse_certificate(body, t->version == 0x0304, &cert, &diag) != RD_OK) {
+            rd_sess_malformed(c, p, dir, "TLS Certificate", &diag);
+            return;
+        }
+        t->n_certs = (unsigned)(cert.n_certs + cert.certs_dropped);
+        judge_certificate(c, p, &cert);
+        return;
+    }
+    case RD_TLS_HS_SERVER_HELLO_DONE:
+        t->shd_seen = true;
+        t->shd_frame = frame_of(p);
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS ServerHelloDone");
+        return;
+    case RD_TLS_HS_CLIENT_KEY_EXCHANGE:
+        t->cke_seen = true;
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS ClientKeyExchange");
+        return;
+    case RD_TLS_HS_SERVER_KEY_EXCHANGE:
+    case RD_TLS_HS_CERTIFICATE_REQUEST:
+    case RD_TLS_HS_NEW_SESSION_TICKET:
+    case RD_TLS_HS_CERTIFICATE_STATUS:
+    default:
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS %s", rd_tls_hs_type_name(hs.msg_type));
+        return;
+    }
+}
+
+/* Handshake records in the clear: reassemble messages that span records. */
+static void on_handshake_record(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                                struct rd_bytes frag)
+{
+    struct rd_session_dir *d = &c->session->dir[dir];
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    size_t off = 0;
+
+    if (d->hs == NULL) {
+        d->hs = malloc(HS_BUF);
+        if (d->hs == NULL) {
+            return;
+        }
+    }
+    if (frag.len > HS_BUF - d->hs_len) {
+        rd_conn_event(c, p, dir, RD_EV_NOTE, "TLS handshake message larger than %u bytes: skipped",
+                      HS_BUF);
+        d->hs_len = 0;
+        return;
+    }
+    memcpy(d->hs + d->hs_len, frag.p, frag.len);
+    d->hs_len += frag.len;
+    while (off < d->hs_len) {
+        struct rd_cur in, msg;
+        size_t len = 0;
+        enum rd_status st;
+
+        rd_cur_init(&in, d->hs + off, d->hs_len - off);
+        st = rd_tls_frame_handshake(in, &len, &diag);
+        if (st == RD_NEED_MORE) {
+            break;
+        }
+        if (st == RD_MALFORMED || !rd_cur_take(&in, len, &msg)) {
+            rd_sess_malformed(c, p, dir, "TLS handshake framing", &diag);
+            d->hs_len = 0;
+            return;
+        }
+        on_handshake_msg(c, dir, p, msg);
+        off += len;
+    }
+    memmove(d->hs, d->hs + off, d->hs_len - off);
+    d->hs_len -= off;
+}
+
+static void on_alert(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                     struct rd_bytes frag, bool encrypted)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+    const char *who = dir == RD_DIR_C2S ? "client" : "server";
+    struct rd_tls_alert a = {0, 0};
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_cur in;
+
+    rd_cur_init(&in, frag.p, frag.len);
+    if (!encrypted && rd_tls_parse_alert(in, &a, &diag) != RD_OK) {
+        rd_sess_malformed(c, p, dir, "TLS alert", &diag);
+        return;
+    }
+    if (!t->alert_seen) {
+        t->alert_seen = true;
+        t->alert_encrypted = encrypted;
+        t->alert_frame = frame_of(p);
+        t->alert_ts = ts_of(p);
+        t->alert_dir = (uint8_t)dir;
+        t->alert_level = a.level;
+        t->alert_desc = a.description;
+    }
+    if (encrypted) {
+        rd_conn_event(c, p, dir, RD_EV_DATA, "encrypted TLS alert from the %s (%zu bytes)", who,
+                      frag.len);
+    } else {
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS alert from the %s: %s %s", who,
+                      rd_tls_alert_level_name(a.level), rd_tls_alert_name(a.description));
+    }
+}
+
+/* ---- after the handshake: CredSSP legs, MCS, active ---------------------- */
+
+static void add_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p, enum rd_leg leg,
+                    size_t bytes)
+{
+    struct rd_credssp_facts *k = &c->session->credssp;
+    struct rd_credssp_leg *l;
+
+    if (k->n_legs > 0 && k->legs[k->n_legs - 1].leg == (uint8_t)leg &&
+        k->legs[k->n_legs - 1].dir == (uint8_t)dir) {
+        l = &k->legs[k->n_legs - 1]; /* one more record of the same leg */
+        l->bytes += (uint32_t)bytes;
+        l->records++;
+        return;
+    }
+    if (k->n_legs == RD_CREDSSP_LEGS) {
+        return;
+    }
+    l = &k->legs[k->n_legs++];
+    l->frame = frame_of(p);
+    l->ts = ts_of(p);
+    l->dir = (uint8_t)dir;
+    l->leg = (uint8_t)leg;
+    l->bytes = (uint32_t)bytes;
+    l->records = 1;
+    k->reached[leg] = true;
+    k->last_leg = leg;
+    rd_conn_event(c, p, dir, RD_EV_DATA, "CredSSP %s (inferred: %zu-byte encrypted record)",
+                  leg_names[leg], bytes);
+}
+
+static void start_mcs(struct rd_conn *c, const struct rd_packet *p)
+{
+    struct rd_session *s = c->session;
+
+    if (s->phase == RD_PHASE_MCS || s->phase == RD_PHASE_ACTIVE) {
+        return;
+    }
+    rd_sess_set_phase(c, p, RD_PHASE_MCS);
+    rd_conn_event(c, p, RD_DIR_C2S, RD_EV_DATA, "MCS Connect-Initial (inferred: encrypted)");
+}
+
+void rd_sess_after_security(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p)
+{
+    struct rd_session *s = c->session;
+
+    if (s->phase != RD_PHASE_MCS) {
+        return;
+    }
+    s->post_records[dir]++;
+    if (s->post_records[RD_DIR_C2S] >= ACTIVE_CLIENT_RECORDS &&
+        s->post_records[RD_DIR_S2C] >= ACTIVE_SERVER_RECORDS) {
+        s->active_inferred = true;
+        rd_sess_set_phase(c, p, RD_PHASE_ACTIVE);
+    }
+}
+
+/*
+ * Map one application-data record to its CredSSP leg (MS-CSSP 3.1.5): the
+ * client's token, the server's answer, the client's authenticate and
+ * pubKeyAuth, the server's pubKeyAuth, the client's credentials, and with
+ * HYBRID_EX the server's Early User Authorization Result; then MCS.
+ * Consecutive records of one side form one turn.
+ */
+static void credssp_record(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                           size_t bytes)
+{
+    struct rd_session *s = c->session;
+    struct rd_credssp_facts *k = &s->credssp;
+    bool new_turn = !k->started || k->last_dir != (uint8_t)dir;
+    bool hybrid_ex = s->x224.selected == RD_X224_PROTOCOL_HYBRID_EX;
+
+    if (new_turn) {
+        k->turn++;
+        k->started = true;
+        k->last_dir = (uint8_t)dir;
+    }
+    if (s->phase == RD_PHASE_TLS) {
+        rd_sess_set_phase(c, p, RD_PHASE_CREDSSP);
+    }
+    switch (k->turn) {
+    case 1:
+        if (dir != RD_DIR_C2S) {
+            break;
+        }
+        k->first_client_bytes += (uint32_t)bytes;
+        k->pkg = k->first_client_bytes >= KERBEROS_MIN_TOKEN ? RD_PKG_KERBEROS : RD_PKG_NTLM;
+        add_leg(c, dir, p, RD_LEG_NEGOTIATE, bytes);
+        return;
+    case 2:
+        add_leg(c, dir, p, RD_LEG_CHALLENGE, bytes);
+        return;
+    case 3:
+        add_leg(c, dir, p, RD_LEG_AUTHENTICATE, bytes);
+        return;
+    case 4:
+        add_leg(c, dir, p, RD_LEG_SERVER_PUBKEY, bytes);
+        return;
+    case 5:
+        if (!k->reached[RD_LEG_CREDENTIALS]) {
+            add_leg(c, dir, p, RD_LEG_CREDENTIALS, bytes);
+            if (hybrid_ex) {
+                rd_sess_set_phase(c, p, RD_PHASE_EARLY_USER_AUTH);
+            } else {
+                k->done = true;
+            }
+            return;
+        }
+        k->done = true; /* HYBRID: the client goes straight on to MCS */
+        start_mcs(c, p);
+        rd_sess_after_security(c, dir, p);
+        return;
+    case 6:
+        if (hybrid_ex && dir == RD_DIR_S2C && !k->reached[RD_LEG_EARLY_AUTH]) {
+            add_leg(c, dir, p, RD_LEG_EARLY_AUTH, bytes);
+            k->done = true;
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    k->done = true;
+    if (dir == RD_DIR_C2S) {
+        start_mcs(c, p);
+    }
+    rd_sess_after_security(c, dir, p);
+}
+
+static void on_app_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p, size_t bytes)
+{
+    struct rd_session *s = c->session;
+    struct rd_tls_facts *t = &s->tls;
+
+    t->app_records[dir]++;
+    t->app_bytes[dir] += bytes;
+    if (t->version == 0x0304 && !t->done) {
+        /* TLS 1.3: the server's encrypted flight, then the client's Finished. */
+        if (dir == RD_DIR_C2S) {
+            t->done = true;
+            t->done_frame = frame_of(p);
+            t->done_ts = ts_of(p);
+            rd_conn_event(c, p, dir, RD_EV_DATA,
+                          "TLS 1.3 handshake complete (inferred: the client's Finished)");
+        }
+        return;
+    }
+    if (!t->done) {
+        return;
+    }
+    if (s->nla && !s->credssp.done) {
+        credssp_record(c, dir, p, bytes);
+        return;
+    }
+    if (dir == RD_DIR_C2S) {
+        start_mcs(c, p);
+    }
+    rd_sess_after_security(c, dir, p);
+}
+
+static void check_done(struct rd_conn *c, const struct rd_packet *p)
+{
+    struct rd_tls_facts *t = &c->session->tls;
+
+    if (!t->done && t->finished[0] && t->finished[1]) {
+        t->done = true;
+        t->done_frame = frame_of(p);
+        t->done_ts = ts_of(p);
+        rd_conn_event(c, p, RD_DIR_NONE, RD_EV_DATA, "TLS handshake complete: %s, %s",
+                      rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
+    }
+}
+
+void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                        struct rd_cur rec)
+{
+    struct rd_session *s = c->session;
+    struct rd_tls_facts *t = &s->tls;
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_tls_record r;
+    bool encrypted;
+
+    if (rd_tls_parse_record(rec, &r, &diag) != RD_OK) {
+        t->malformed++;
+        rd_sess_malformed(c, p, dir, "TLS record", &diag);
+        return;
+    }
+    t->records[dir]++;
+    encrypted = t->ccs[dir] || (t->version == 0x0304 && t->sh_seen);
+    switch (r.content_type) {
+    case RD_TLS_CT_CHANGE_CIPHER_SPEC:
+        if (t->version != 0x0304) {
+            t->ccs[dir] = true;
+            t->ccs_frame[dir] = frame_of(p);
+            rd_conn_event(c, p, dir, RD_EV_DATA, "TLS ChangeCipherSpec");
+        }
+        return;
+    case RD_TLS_CT_ALERT:
+        on_alert(c, dir, p, r.fragment, encrypted);
+        return;
+    case RD_TLS_CT_HANDSHAKE:
+        if (r.is_sslv2) {
+            static struct rd_tls_client_hello ch;
+            struct rd_cur in;
+            rd_cur_init(&in, r.fragment.p, r.fragment.len);
+            if (rd_tls_parse_sslv2_client_hello(in, &ch, &diag) != RD_OK) {
+                rd_sess_malformed(c, p, dir, "SSLv2 ClientHello", &diag);
+                return;
+            }
+            on_client_hello(c, p, &ch);
+            return;
+        }
+        if (encrypted) {
+            if (!t->finished[dir]) {
+                t->finished[dir] = true;
+                t->finished_frame[dir] = frame_of(p);
+                rd_conn_event(c, p, dir, RD_EV_DATA, "TLS Finished (encrypted)");
+                check_done(c, p);
+            }
+            return;
+        }
+        on_handshake_record(c, dir, p, r.fragment);
+        return;
+    case RD_TLS_CT_APPLICATION_DATA:
+        on_app_data(c, dir, p, r.fragment.len);
+        return;
+    default:
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS %s record",
+                      rd_tls_content_type_name(r.content_type));
+        return;
+    }
+}
