@@ -4,10 +4,13 @@ libdissect_a_SOURCES += dissectors/ber.c \
 	dissectors/credssp.c dissectors/credssp.h \
 	dissectors/ntstatus.c dissectors/ntstatus.h \
 	dissectors/ntlmssp.c dissectors/ntlmssp.h \
-	dissectors/spnego.c dissectors/spnego.h
+	dissectors/spnego.c dissectors/spnego.h \
+	dissectors/kerberos.c dissectors/kerberos.h
 
-check_PROGRAMS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego
-TESTS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego
+check_PROGRAMS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego \
+	tests/check_kerberos
+TESTS += tests/check_ber tests/check_credssp tests/check_ntlmssp tests/check_spnego \
+	tests/check_kerberos
 
 tests_check_ber_SOURCES = tests/check_ber.c
 tests_check_ber_CFLAGS = $(UNIT_TEST_FLAGS)
@@ -25,3 +28,7 @@ tests_check_ntlmssp_LDADD = $(UNIT_TEST_LIBS)
 tests_check_spnego_SOURCES = tests/check_spnego.c
 tests_check_spnego_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_spnego_LDADD = $(UNIT_TEST_LIBS)
+
+tests_check_kerberos_SOURCES = tests/check_kerberos.c
+tests_check_kerberos_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_kerberos_LDADD = $(UNIT_TEST_LIBS)
