@@ -27,3 +27,10 @@ TESTS += tests/check_t124
 tests_check_t124_SOURCES = tests/check_t124.c
 tests_check_t124_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_check_t124_LDADD = $(UNIT_TEST_LIBS)
+
+libdissect_a_SOURCES += dissectors/rdpbcgr.c dissectors/rdpbcgr.h
+check_PROGRAMS += tests/check_rdpbcgr
+TESTS += tests/check_rdpbcgr
+tests_check_rdpbcgr_SOURCES = tests/check_rdpbcgr.c
+tests_check_rdpbcgr_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_check_rdpbcgr_LDADD = $(UNIT_TEST_LIBS)
