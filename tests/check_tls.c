@@ -1506,6 +1506,107 @@ START_TEST(test_capture_windows_tls12)
 }
 END_TEST
 
+/*
+ * tls-1.2-handshake-failure.pcap (plain TLS on 443): frame 4 ClientHello in a
+ * TLS 1.0 record offering TLS 1.2, nine suites and DEFLATE; frame 6 the
+ * server's fatal handshake_failure alert.
+ */
+START_TEST(test_capture_handshake_failure)
+{
+    struct capture cap;
+    struct rd_cur p;
+    struct msgs m;
+    struct rd_tls_client_hello ch;
+    struct rd_tls_record rec;
+    struct rd_tls_alert alert;
+    size_t rec_len = 0;
+    struct rd_diag diag = {0};
+
+    if (!load_capture("tls-1.2-handshake-failure.pcap", &cap)) {
+        return;
+    }
+    ck_assert(frame_payload(&cap, 4, &p));
+    split(p, &m);
+    ck_assert_uint_eq(m.n, 1);
+    ck_assert_int_eq(rd_tls_parse_client_hello(cur(m.hs[0].body.p, m.hs[0].body.len), &ch, &diag),
+                     RD_OK);
+    ck_assert_uint_eq(ch.legacy_version, RD_TLS_VERSION_TLS12);
+    ck_assert_uint_eq(ch.n_cipher_suites, 9);
+    ck_assert_uint_eq(ch.cipher_suites[8], 0x00ff);
+    ck_assert_uint_eq(ch.n_compression_methods, 2);
+    ck_assert_uint_eq(ch.compression_methods[0], 1);
+    ck_assert_uint_eq(ch.n_extensions, 5);
+    ck_assert_uint_eq(ch.extensions[4].type, 15);
+    ck_assert_uint_eq(ch.n_groups, 25);
+    ck_assert(!ch.has_server_name);
+    ck_assert(ch.has_session_ticket);
+
+    ck_assert(frame_payload(&cap, 6, &p));
+    ck_assert_int_eq(rd_tls_frame_record(p, &rec_len, &diag), RD_OK);
+    ck_assert_uint_eq(rec_len, p.len);
+    ck_assert_int_eq(rd_tls_parse_record(p, &rec, &diag), RD_OK);
+    ck_assert_int_eq(rd_tls_parse_alert(cur(rec.fragment.p, rec.fragment.len), &alert, &diag),
+                     RD_OK);
+    ck_assert_str_eq(rd_tls_alert_name(alert.description), "handshake_failure");
+    free(cap.bytes);
+}
+END_TEST
+
+/*
+ * rdp-no-cookie-mstshash.pcap (every frame captured twice): frame 11
+ * ClientHello with 21 suites, frame 13 ServerHello choosing
+ * TLS_RSA_WITH_AES_256_GCM_SHA384, Certificate, ServerHelloDone.
+ */
+START_TEST(test_capture_no_cookie)
+{
+    struct capture cap;
+    struct rd_cur p;
+    struct msgs m;
+    struct rd_tls_client_hello ch;
+    struct rd_tls_server_hello sh;
+    struct rd_tls_certificate cert;
+    struct rd_tls_cipher_info info;
+    struct rd_x509_facts facts;
+    struct rd_x509_judgement j;
+    struct rd_diag diag = {0};
+
+    if (!load_capture("rdp-no-cookie-mstshash.pcap", &cap)) {
+        return;
+    }
+    ck_assert(frame_payload(&cap, 11, &p));
+    split(p, &m);
+    ck_assert_int_eq(rd_tls_parse_client_hello(cur(m.hs[0].body.p, m.hs[0].body.len), &ch, &diag),
+                     RD_OK);
+    ck_assert_uint_eq(ch.n_cipher_suites, 21);
+    ck_assert(ch.has_extended_master_secret);
+
+    ck_assert(frame_payload(&cap, 13, &p));
+    split(p, &m);
+    ck_assert_uint_eq(m.n, 3);
+    ck_assert_int_eq(rd_tls_parse_server_hello(cur(m.hs[0].body.p, m.hs[0].body.len), &sh, &diag),
+                     RD_OK);
+    ck_assert_uint_eq(sh.cipher_suite, 0x009d);
+    ck_assert(rd_tls_cipher_info(sh.cipher_suite, &info));
+    ck_assert(rd_tls_cipher_is_rsa_kx(sh.cipher_suite));
+    ck_assert_int_eq(info.bulk, RD_TLS_BULK_AES_256_GCM);
+    ck_assert_int_eq(info.prf_hash, RD_TLS_HASH_SHA384);
+    ck_assert_int_eq(
+        rd_tls_parse_certificate(cur(m.hs[1].body.p, m.hs[1].body.len), false, &cert, &diag),
+        RD_OK);
+    ck_assert_uint_eq(cert.n_certs, 1);
+    ck_assert_uint_eq(cert.certs[0].len, 768);
+    ck_assert_int_eq(rd_x509_parse(cert.certs[0], &facts, &diag), RD_OK);
+    ck_assert_str_eq(facts.subject_cn, "CLK-456040-D.one.phoenix.gov");
+    ck_assert_int_eq(facts.not_before, 1730589559); /* 2024-11-02T23:19:19Z */
+    ck_assert_int_eq(facts.not_after, 1746400759);  /* 2025-05-04T23:19:19Z */
+    /* Captured 2025-02-18: valid for its own name. */
+    rd_x509_judge(&facts, 1739893844, "CLK-456040-D.ONE.phoenix.gov", &j);
+    ck_assert(!j.expired);
+    ck_assert_int_eq(j.name_matches, RD_X509_YES);
+    free(cap.bytes);
+}
+END_TEST
+
 static Suite *tls_suite(void)
 {
     Suite *s = suite_create("tls");
@@ -1543,6 +1644,8 @@ static Suite *tls_suite(void)
     tc = tcase_create("captures");
     tcase_add_test(tc, test_capture_rdp_to_ssl);
     tcase_add_test(tc, test_capture_windows_tls12);
+    tcase_add_test(tc, test_capture_handshake_failure);
+    tcase_add_test(tc, test_capture_no_cookie);
     suite_add_tcase(s, tc);
     return s;
 }
