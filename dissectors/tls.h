@@ -377,7 +377,8 @@ const char *rd_tls_cipher_name(uint16_t suite);
 const char *rd_tls_bulk_name(enum rd_tls_bulk b);
 const char *rd_tls_hash_name(enum rd_tls_hash h);
 
-/* Facts about a cipher suite; false (out zeroed, name "unknown") when unknown. */
+/* Facts about a cipher suite; false (out zeroed, name "unknown" or "GREASE")
+ * when the suite is not in the table. */
 bool rd_tls_cipher_info(uint16_t suite, struct rd_tls_cipher_info *out);
 /* True when the suite's key exchange is RSA key transport (decryptable with the
  * server's private key). */

@@ -637,7 +637,7 @@ bool rd_tls_cipher_info(uint16_t suite, struct rd_tls_cipher_info *out)
 
     memset(out, 0, sizeof *out);
     out->id = suite;
-    out->name = "unknown";
+    out->name = rd_tls_cipher_name(suite); /* "GREASE" or "unknown" when s is NULL */
     if (s == NULL) {
         return false;
     }
