@@ -22,11 +22,11 @@
 #define RD_DLT_LINUX_SLL2 276 /* Linux cooked v2 */
 
 enum rd_decode_result {
-    RD_DEC_OK = 0,      /* an IP packet; l4 says what it carries */
-    RD_DEC_NOT_IP,      /* ARP, LLDP, ...: not ours, silently ignored */
-    RD_DEC_FRAGMENT,    /* an IP fragment: counted and skipped */
-    RD_DEC_TRUNCATED,   /* snaplen cut the frame inside a header */
-    RD_DEC_MALFORMED    /* header fields that contradict each other or the frame */
+    RD_DEC_OK = 0,    /* an IP packet; l4 says what it carries */
+    RD_DEC_NOT_IP,    /* ARP, LLDP, ...: not ours, silently ignored */
+    RD_DEC_FRAGMENT,  /* an IP fragment: counted and skipped */
+    RD_DEC_TRUNCATED, /* snaplen cut the frame inside a header */
+    RD_DEC_MALFORMED  /* header fields that contradict each other or the frame */
 };
 
 /* Whether rd_decode_frame knows this link type. */

@@ -257,6 +257,9 @@ static void on_syn(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir
     if (t->syn_count > 1) {
         rd_conn_noise(c, p, dir, RD_EV_RETRANS, "%s retransmission #%u", synack ? "SYN-ACK" : "SYN",
                       t->syn_count - 1);
+        if (synack) {
+            c->synack_ts = p->ts_ns; /* the ACK answers the latest copy */
+        }
         return;
     }
     opts_text(p, o, sizeof(o));

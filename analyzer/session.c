@@ -37,8 +37,8 @@ static const unsigned allowed[RD_PHASE_COUNT] = {
 /* Standard RDP security: this many encrypted slow-path PDUs from each side
  * after the Security Exchange cover Client Info, licensing, capabilities and
  * finalization (MS-RDPBCGR 1.3.1.1), i.e. the connection is active. */
-#define STD_ACTIVE_CLIENT_PDUS 5
-#define STD_ACTIVE_SERVER_PDUS 4
+#define STD_ACTIVE_CLIENT_PDUS 6
+#define STD_ACTIVE_SERVER_PDUS 6
 
 /* Basic security header flags (MS-RDPBCGR 2.2.8.1.1.2.1). */
 #define SEC_EXCHANGE_PKT 0x0001u
@@ -335,8 +335,9 @@ static void std_progress(struct rd_conn *c, const struct rd_packet *p)
     if (s->phase != RD_PHASE_MCS) {
         return;
     }
-    if (m->fastpath[RD_DIR_S2C] > 0 || (m->encrypted[RD_DIR_C2S] >= STD_ACTIVE_CLIENT_PDUS &&
-                                        m->encrypted[RD_DIR_S2C] >= STD_ACTIVE_SERVER_PDUS)) {
+    if (m->fastpath[RD_DIR_S2C] > 0 || m->fastpath[RD_DIR_C2S] > 0 ||
+        (m->encrypted[RD_DIR_C2S] >= STD_ACTIVE_CLIENT_PDUS &&
+         m->encrypted[RD_DIR_S2C] >= STD_ACTIVE_SERVER_PDUS)) {
         s->active_inferred = true;
         rd_sess_set_phase(c, p, RD_PHASE_ACTIVE);
     }
@@ -365,6 +366,8 @@ static void on_send_data(struct rd_conn *c, enum rd_dir dir, const struct rd_pac
     }
     if (flags & SEC_ENCRYPT) {
         if (m->encrypted[dir]++ == 0) {
+            m->first_encrypted_frame[dir] = p != NULL ? p->frame : 0;
+            m->first_encrypted_ts[dir] = p != NULL ? p->ts_ns : 0;
             rd_conn_event(c, p, dir, RD_EV_DATA,
                           "first encrypted standard-security PDU%s (counted, not decoded)",
                           (flags & SEC_INFO_PKT)      ? " (Client Info)"
@@ -547,6 +550,8 @@ static size_t frame_one(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
             return 0;
         }
         if (s->mcs.fastpath[dir]++ == 0) {
+            s->mcs.first_fastpath_frame[dir] = p != NULL ? p->frame : 0;
+            s->mcs.first_fastpath_ts[dir] = p != NULL ? p->ts_ns : 0;
             rd_conn_event(c, p, dir, RD_EV_DATA, "first fast-path PDU");
         }
         std_progress(c, p);

@@ -77,7 +77,11 @@ struct rd_mcs_facts {
     bool sec_exchange;
     uint64_t sec_exchange_frame;
     uint32_t encrypted[2]; /* standard-security encrypted PDUs per direction */
+    uint64_t first_encrypted_frame[2];
+    int64_t first_encrypted_ts[2];
     uint32_t fastpath[2];
+    uint64_t first_fastpath_frame[2];
+    int64_t first_fastpath_ts[2];
     uint32_t domain_pdus[2];
     bool ultimatum;
     uint64_t ultimatum_frame;
@@ -228,5 +232,7 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
 void rd_session_finish(struct rd_conn *c);
 
 const char *rd_first_bytes_name(enum rd_first_bytes f);
+/* "negotiate token", "server challenge", ... (enum rd_leg). */
+const char *rd_leg_name(unsigned leg);
 
 #endif

@@ -37,7 +37,6 @@ static const char *const leg_names[RD_LEG_COUNT] = {
     "server pubKeyAuth", "credentials (authInfo)", "Early User Authorization Result",
 };
 
-const char *rd_leg_name(unsigned leg);
 const char *rd_leg_name(unsigned leg)
 {
     return leg < RD_LEG_COUNT ? leg_names[leg] : "?";
@@ -403,6 +402,11 @@ void rd_sess_after_security(struct rd_conn *c, enum rd_dir dir, const struct rd_
     }
 }
 
+static uint16_t t_version(const struct rd_session *s)
+{
+    return s->tls.version;
+}
+
 /*
  * Map one application-data record to its CredSSP leg (MS-CSSP 3.1.5): the
  * client's token, the server's answer, the client's authenticate and
@@ -417,6 +421,16 @@ static void credssp_record(struct rd_conn *c, enum rd_dir dir, const struct rd_p
     struct rd_credssp_facts *k = &s->credssp;
     bool new_turn = !k->started || k->last_dir != (uint8_t)dir;
     bool hybrid_ex = s->x224.selected == RD_X224_PROTOCOL_HYBRID_EX;
+
+    if (!k->started && dir == RD_DIR_S2C) {
+        /* CredSSP starts with the client; a server record before that is a
+         * post-handshake message such as a TLS 1.3 NewSessionTicket. */
+        if (t_version(s) == 0x0304) {
+            rd_conn_event(c, p, dir, RD_EV_DATA,
+                          "TLS post-handshake record (%zu bytes, e.g. NewSessionTicket)", bytes);
+        }
+        return;
+    }
 
     if (new_turn) {
         k->turn++;
@@ -475,11 +489,22 @@ static void credssp_record(struct rd_conn *c, enum rd_dir dir, const struct rd_p
     rd_sess_after_security(c, dir, p);
 }
 
-static void on_app_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p, size_t bytes)
+/* TLS 1.3 hides the content type: an alert (2 bytes + inner type) under a
+ * 16-byte AEAD tag is a 19-byte record (RFC 8446 5.2), a size no CredSSP or
+ * RDP message has. */
+#define TLS13_ALERT_RECORD 19u
+
+static void on_app_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                        struct rd_bytes frag)
 {
     struct rd_session *s = c->session;
     struct rd_tls_facts *t = &s->tls;
+    size_t bytes = frag.len;
 
+    if (t->version == 0x0304 && t->done && bytes == TLS13_ALERT_RECORD) {
+        on_alert(c, dir, p, frag, true);
+        return;
+    }
     t->app_records[dir]++;
     t->app_bytes[dir] += bytes;
     if (t->version == 0x0304 && !t->done) {
@@ -570,7 +595,7 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
         on_handshake_record(c, dir, p, r.fragment);
         return;
     case RD_TLS_CT_APPLICATION_DATA:
-        on_app_data(c, dir, p, r.fragment.len);
+        on_app_data(c, dir, p, r.fragment);
         return;
     default:
         rd_conn_event(c, p, dir, RD_EV_DATA, "TLS %s record",
