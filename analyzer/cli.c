@@ -36,6 +36,9 @@ enum {
     OPT_CHECK,
     OPT_MAX_CONN,
     OPT_IDLE,
+    OPT_KEYLOG,
+    OPT_RSAKEY,
+    OPT_NO_EMBEDDED,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +54,9 @@ static const struct option long_opts[] = {
     {"check", required_argument, NULL, OPT_CHECK},
     {"max-connections", required_argument, NULL, OPT_MAX_CONN},
     {"idle-timeout", required_argument, NULL, OPT_IDLE},
+    {"keylog", required_argument, NULL, OPT_KEYLOG},
+    {"rsa-key", required_argument, NULL, OPT_RSAKEY},
+    {"no-embedded-keys", no_argument, NULL, OPT_NO_EMBEDDED},
     {NULL, 0, NULL, 0},
 };
 
@@ -79,6 +85,10 @@ static void usage(FILE *f)
           "  -c COUNT            stop after COUNT connections have ended\n"
           "  --until-failure     stop after the first failed connection\n"
           "  -Z USER             drop root privileges to USER after opening the interface\n"
+          "TLS decryption (CredSSP, MCS and the session become visible):\n"
+          "  --keylog FILE       TLS secrets in the NSS key log format (SSLKEYLOGFILE)\n"
+          "  --rsa-key FILE      the server's RSA private key (RSA key exchange only)\n"
+          "  --no-embedded-keys  ignore the secrets a pcapng file carries itself\n"
           "Other:\n"
           "  --check PATH        compare verdicts with expected-verdict files (a directory of\n"
           "                      captures with NAME.expected beside them, or .expected files)\n"
@@ -224,6 +234,15 @@ int rd_cli_main(int argc, char **argv)
                 return usage_error("--idle-timeout takes seconds, not '%s'", optarg);
             }
             ro.eng.idle_timeout_ns = (int64_t)v * 1000000000LL;
+            break;
+        case OPT_KEYLOG:
+            ro.keylog_file = optarg;
+            break;
+        case OPT_RSAKEY:
+            ro.rsakey_file = optarg;
+            break;
+        case OPT_NO_EMBEDDED:
+            ro.no_embedded_keys = true;
             break;
         case ':':
             return usage_error("option '%s' needs an argument", argv[optind - 1]);

@@ -129,6 +129,15 @@ struct rd_verdict {
 };
 
 struct rd_session; /* session.h */
+struct rd_keylog;  /* keylog.h */
+struct rd_rsakey;  /* tlsdec.h */
+
+/* What may decrypt TLS: a key log (--keylog, a pcapng's Decryption Secrets
+ * Blocks) and a server's RSA private key (--rsa-key).  Either may be NULL. */
+struct rd_secrets {
+    const struct rd_keylog *keylog;
+    const struct rd_rsakey *rsakey;
+};
 
 struct rd_conn {
     uint64_t id; /* 1-based, in order of first packet */
@@ -156,7 +165,8 @@ struct rd_conn {
     bool closed; /* RST seen or both FINs seen */
     int64_t closed_ts;
 
-    struct rd_session *session; /* allocated with the first payload byte */
+    struct rd_session *session;       /* allocated with the first payload byte */
+    const struct rd_secrets *secrets; /* the run's keys, or NULL */
 
     struct rd_event *timeline; /* grows by doubling up to RD_TIMELINE_MAX */
     unsigned n_events, cap_events;

@@ -465,6 +465,7 @@ static struct rd_conn *new_conn(struct rd_engine *e, const struct rd_packet *p)
         return NULL;
     }
     e->stats.connections++;
+    c->secrets = e->opts.secrets;
     if ((p->flags & RD_TCP_SYN) == 0) {
         c->srv_by_port = true;
         rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE,

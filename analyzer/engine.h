@@ -23,6 +23,7 @@ struct rd_engine_opts {
     int64_t idle_timeout_ns; /* an established connection silent this long is finished */
     int64_t syn_timeout_ns;  /* a connection that never got established, likewise */
     int64_t linger_ns;       /* a closed connection is finished this long after its close */
+    const struct rd_secrets *secrets; /* TLS keys for every connection, or NULL */
 };
 
 struct rd_engine_stats {

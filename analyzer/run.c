@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#include "keylog.h"
+#include "pcapng_dsb.h"
+#include "tlsdec.h"
+
 static void on_done(void *ctx, const struct rd_conn *c, const struct rd_verdict *v)
 {
     struct rd_run *run = ctx;
@@ -19,9 +23,56 @@ static void on_done(void *ctx, const struct rd_conn *c, const struct rd_verdict 
     }
 }
 
+static void free_secrets(struct rd_run *run)
+{
+    rd_keylog_free(run->keylog);
+    rd_rsakey_free(run->rsakey);
+    run->keylog = NULL;
+    run->rsakey = NULL;
+}
+
+/* Key files are read once, before any packet; a bad one is a usage error. */
+static int load_secrets(const struct rd_run_opts *o, struct rd_run *run, char *errbuf,
+                        size_t errsize)
+{
+    char why[256];
+
+    if (o->rsakey_file != NULL) {
+        run->rsakey = rd_rsakey_load(o->rsakey_file, why);
+        if (run->rsakey == NULL) {
+            snprintf(errbuf, errsize, "%s", why);
+            return -1;
+        }
+        run->secrets.rsakey = run->rsakey;
+    }
+    run->keylog = rd_keylog_new();
+    if (run->keylog == NULL) {
+        snprintf(errbuf, errsize, "out of memory for the key log");
+        return -1;
+    }
+    if (o->keylog_file != NULL && rd_keylog_load_file(run->keylog, o->keylog_file, why) != 0) {
+        snprintf(errbuf, errsize, "%s", why);
+        return -1;
+    }
+    if (o->keylog_file != NULL && rd_keylog_count(run->keylog) == 0) {
+        snprintf(errbuf, errsize, "%s: no TLS secrets in it (%zu malformed lines)", o->keylog_file,
+                 rd_keylog_malformed(run->keylog));
+        return -1;
+    }
+    if (!o->no_embedded_keys && o->cap.file != NULL && strcmp(o->cap.file, "-") != 0) {
+        /* A corrupt block only stops the walk; libpcap reports the file's real errors. */
+        rd_pcapng_read_dsb(o->cap.file, run->keylog, &run->dsb_blocks, why);
+    }
+    if (rd_keylog_count(run->keylog) > 0) {
+        run->secrets.keylog = run->keylog;
+    }
+    return 0;
+}
+
 int rd_run(const struct rd_run_opts *o, rd_conn_done_fn done, void *ctx, struct rd_run *run,
            char *errbuf, size_t errsize)
 {
+    struct rd_engine_opts eng;
     struct rd_capture *cap;
     int rc;
 
@@ -30,12 +81,20 @@ int rd_run(const struct rd_run_opts *o, rd_conn_done_fn done, void *ctx, struct 
     run->ctx = ctx;
     run->stop_after_failure = o->until_failure;
     run->max_count = o->max_count;
-    cap = rd_capture_open(&o->cap, errbuf, errsize);
-    if (cap == NULL) {
+    if (load_secrets(o, run, errbuf, errsize) != 0) {
+        free_secrets(run);
         return -1;
     }
-    if (rd_engine_init(&run->engine, &o->eng, on_done, run, errbuf, errsize) != 0) {
+    cap = rd_capture_open(&o->cap, errbuf, errsize);
+    if (cap == NULL) {
+        free_secrets(run);
+        return -1;
+    }
+    eng = o->eng;
+    eng.secrets = &run->secrets;
+    if (rd_engine_init(&run->engine, &eng, on_done, run, errbuf, errsize) != 0) {
         rd_capture_close(cap);
+        free_secrets(run);
         return -1;
     }
     if (o->cap.iface != NULL) {
@@ -49,5 +108,6 @@ int rd_run(const struct rd_run_opts *o, rd_conn_done_fn done, void *ctx, struct 
     }
     rd_engine_free(&run->engine); /* the stats stay readable */
     rd_capture_close(cap);
+    free_secrets(run);
     return rc;
 }

@@ -14,9 +14,12 @@
 struct rd_run_opts {
     struct rd_capture_opts cap;
     struct rd_engine_opts eng;
-    uint64_t max_count; /* -c: stop after this many finished connections (0: no limit) */
-    bool until_failure; /* stop after the first failed connection */
-    bool live_status;   /* a one-line status on stderr (a terminal) */
+    uint64_t max_count;      /* -c: stop after this many finished connections (0: no limit) */
+    bool until_failure;      /* stop after the first failed connection */
+    bool live_status;        /* a one-line status on stderr (a terminal) */
+    const char *keylog_file; /* --keylog */
+    const char *rsakey_file; /* --rsa-key */
+    bool no_embedded_keys;   /* ignore a pcapng's Decryption Secrets Blocks */
 };
 
 struct rd_run {
@@ -29,6 +32,10 @@ struct rd_run {
     volatile sig_atomic_t stop;
     uint64_t kernel_received, kernel_dropped;
     bool have_drops;
+    struct rd_secrets secrets;
+    struct rd_keylog *keylog;
+    struct rd_rsakey *rsakey;
+    size_t dsb_blocks; /* Decryption Secrets Blocks read from the capture */
 };
 
 /* Run o's source to the end; done is called for every finished connection.
