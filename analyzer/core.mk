@@ -13,3 +13,5 @@ libanalyzer_a_SOURCES += \
 	analyzer/session.c analyzer/session.h \
 	analyzer/verdict.c analyzer/verdict.h
 libanalyzer_a_SOURCES += analyzer/session_int.h analyzer/session_tls.c
+libanalyzer_a_SOURCES += analyzer/diagnose_int.h analyzer/diagnose_rdp.c analyzer/diagnose_tls.c \
+	analyzer/diagnose_nla.c
