@@ -19,22 +19,23 @@
 #define RD_BER_PRIVATE     3u
 
 /* A tag as one number: class (2 bits), constructed (1 bit), tag number. */
-#define RD_BER_TAG(cls, cons, num) (((uint32_t)(cls) << 30) | ((uint32_t)(cons) << 29) | (uint32_t)(num))
-#define RD_BER_TAG_CLASS(t)        ((t) >> 30)
-#define RD_BER_TAG_CONSTRUCTED(t)  (((t) >> 29) & 1u)
-#define RD_BER_TAG_NUMBER(t)       ((t) & 0x1fffffffu)
+#define RD_BER_TAG(cls, cons, num)                                                                 \
+    (((uint32_t)(cls) << 30) | ((uint32_t)(cons) << 29) | (uint32_t)(num))
+#define RD_BER_TAG_CLASS(t)       ((t) >> 30)
+#define RD_BER_TAG_CONSTRUCTED(t) (((t) >> 29) & 1u)
+#define RD_BER_TAG_NUMBER(t)      ((t)&0x1fffffffu)
 
-#define RD_BER_BOOLEAN      RD_BER_TAG(RD_BER_UNIVERSAL, 0, 1)
-#define RD_BER_INTEGER      RD_BER_TAG(RD_BER_UNIVERSAL, 0, 2)
-#define RD_BER_BIT_STRING   RD_BER_TAG(RD_BER_UNIVERSAL, 0, 3)
-#define RD_BER_OCTET_STRING RD_BER_TAG(RD_BER_UNIVERSAL, 0, 4)
-#define RD_BER_OID          RD_BER_TAG(RD_BER_UNIVERSAL, 0, 6)
-#define RD_BER_ENUMERATED   RD_BER_TAG(RD_BER_UNIVERSAL, 0, 10)
-#define RD_BER_GENERAL_STRING RD_BER_TAG(RD_BER_UNIVERSAL, 0, 27)
+#define RD_BER_BOOLEAN          RD_BER_TAG(RD_BER_UNIVERSAL, 0, 1)
+#define RD_BER_INTEGER          RD_BER_TAG(RD_BER_UNIVERSAL, 0, 2)
+#define RD_BER_BIT_STRING       RD_BER_TAG(RD_BER_UNIVERSAL, 0, 3)
+#define RD_BER_OCTET_STRING     RD_BER_TAG(RD_BER_UNIVERSAL, 0, 4)
+#define RD_BER_OID              RD_BER_TAG(RD_BER_UNIVERSAL, 0, 6)
+#define RD_BER_ENUMERATED       RD_BER_TAG(RD_BER_UNIVERSAL, 0, 10)
+#define RD_BER_GENERAL_STRING   RD_BER_TAG(RD_BER_UNIVERSAL, 0, 27)
 #define RD_BER_GENERALIZED_TIME RD_BER_TAG(RD_BER_UNIVERSAL, 0, 24)
-#define RD_BER_SEQUENCE     RD_BER_TAG(RD_BER_UNIVERSAL, 1, 16)
-#define RD_BER_CTX(n)       RD_BER_TAG(RD_BER_CONTEXT, 1, (n))     /* [n] constructed */
-#define RD_BER_APP(n)       RD_BER_TAG(RD_BER_APPLICATION, 1, (n)) /* [APPLICATION n] constructed */
+#define RD_BER_SEQUENCE         RD_BER_TAG(RD_BER_UNIVERSAL, 1, 16)
+#define RD_BER_CTX(n)           RD_BER_TAG(RD_BER_CONTEXT, 1, (n))     /* [n] constructed */
+#define RD_BER_APP(n)           RD_BER_TAG(RD_BER_APPLICATION, 1, (n)) /* [APPLICATION n] constructed */
 
 /* One element: its tag and a child cursor over exactly its contents. */
 struct rd_ber_elem {
@@ -57,8 +58,8 @@ enum rd_status rd_ber_get(struct rd_cur *c, uint32_t tag, struct rd_ber_elem *e,
 bool rd_ber_peek(const struct rd_cur *c, uint32_t *tag);
 
 /* Read the next element if its tag is tag; *present says whether it was. */
-enum rd_status rd_ber_optional(struct rd_cur *c, uint32_t tag, struct rd_ber_elem *e,
-                               bool *present, struct rd_diag *diag);
+enum rd_status rd_ber_optional(struct rd_cur *c, uint32_t tag, struct rd_ber_elem *e, bool *present,
+                               struct rd_diag *diag);
 
 /* INTEGER / ENUMERATED contents to an unsigned value: negative values and values
  * wider than 64 bits are RD_MALFORMED; a redundant leading 0x00/0xff sets *non_der. */
