@@ -14,7 +14,12 @@
 
 #include "decode.h"
 #include "diagnose.h"
+#include "mcs.h"
 #include "session.h"
+#include "t124.h"
+#include "tls.h"
+#include "x224.h"
+#include "x509.h"
 
 #define NS_PER_SEC 1000000000LL
 
@@ -195,17 +200,254 @@ static void json_tcpdir(FILE *f, const struct rd_tcpdir *t)
             t->gap_bytes, t->have_ttl ? t->ttl_first : 0);
 }
 
+static const char *dir_word(unsigned dir)
+{
+    return dir == RD_DIR_C2S ? "client" : "server";
+}
+
+static void json_bool(FILE *f, const char *key, bool v, bool comma)
+{
+    fprintf(f, "%s\"%s\":%s", comma ? "," : "", key, v ? "true" : "false");
+}
+
+static void json_kv_str(FILE *f, const char *key, const char *v, bool comma)
+{
+    fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+    rd_json_string(f, v);
+}
+
 static void json_x224(FILE *f, const struct rd_session *s)
 {
     const struct rd_x224_facts *x;
+    char prot[64];
 
     if (s == NULL || !s->x224.cr_seen) {
         fputs("null", f);
         return;
     }
     x = &s->x224;
-    fprintf(f, "{\"request_frame\":%" PRIu64 ",\"confirm_frame\":%" PRIu64 "}", x->cr_frame,
-            x->cc_seen ? x->cc_frame : 0);
+    rd_x224_protocols_str(x->requested, prot, sizeof(prot));
+    fprintf(f, "{\"request_frame\":%" PRIu64, x->cr_frame);
+    json_bool(f, "request_malformed", x->cr_malformed, true);
+    json_bool(f, "neg_req", x->has_neg_req, true);
+    json_kv_str(f, "requested", x->has_neg_req ? prot : "RDP", true);
+    json_bool(f, "restricted_admin", (x->req_flags & RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED) != 0,
+              true);
+    json_bool(f, "remote_credential_guard",
+              (x->req_flags & RD_X224_REDIRECTED_AUTHENTICATION_MODE_REQUIRED) != 0, true);
+    fputs(",\"cookie\":", f);
+    if (x->has_cookie) {
+        rd_json_string(f, x->cookie);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\"correlation_id\":", f);
+    if (x->has_correlation) {
+        rd_json_string(f, x->correlation);
+    } else {
+        fputs("null", f);
+    }
+    if (!x->cc_seen) {
+        fputs(",\"confirm_frame\":null,\"confirm\":null,\"selected\":null,\"failure\":null", f);
+    } else {
+        fprintf(f, ",\"confirm_frame\":%" PRIu64 ",\"confirm\":\"%s\"", x->cc_frame,
+                x->cc_malformed               ? "malformed"
+                : x->cc_kind == RD_CC_FAILURE ? "failure"
+                : x->cc_kind == RD_CC_RSP     ? "rsp"
+                                              : "legacy");
+        if (x->cc_kind == RD_CC_FAILURE) {
+            fprintf(f, ",\"selected\":null,\"failure\":\"%s\"",
+                    rd_x224_failure_name(x->failure_code));
+        } else {
+            fprintf(f, ",\"selected\":\"%s\",\"failure\":null", rd_x224_protocol_name(x->selected));
+        }
+    }
+    if (x->dr_seen) {
+        fprintf(f, ",\"disconnect_request\":{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"reason\":%u}",
+                x->dr_frame, dir_word(x->dr_dir), x->dr_reason);
+    } else {
+        fputs(",\"disconnect_request\":null", f);
+    }
+    fputc('}', f);
+}
+
+static void json_mcs(FILE *f, const struct rd_session *s)
+{
+    const struct rd_mcs_facts *m;
+
+    if (s == NULL || !s->mcs.ci_seen) {
+        fputs("null", f);
+        return;
+    }
+    m = &s->mcs;
+    fprintf(f, "{\"connect_initial_frame\":%" PRIu64, m->ci_frame);
+    if (m->has_client_core) {
+        json_kv_str(f, "client_name", m->client_name, true);
+        fprintf(f, ",\"client_build\":%u,\"desktop\":\"%ux%u\",\"keyboard_layout\":\"0x%08x\"",
+                m->client_build, m->desktop_w, m->desktop_h, m->keyboard_layout);
+    }
+    fprintf(f, ",\"channels\":%u", m->channels);
+    if (m->cr_seen) {
+        fprintf(f, ",\"connect_response_frame\":%" PRIu64 ",\"result\":\"%s\"", m->cr_frame,
+                rd_mcs_result_name(m->cr_result));
+    }
+    if (m->has_server_security) {
+        fprintf(f,
+                ",\"standard_security\":{\"encryption_method\":\"%s\",\"encryption_level\":\"%s\","
+                "\"server_certificate\":\"%s\",\"security_exchange_frame\":%" PRIu64
+                ",\"encrypted_pdus\":{\"client\":%u,\"server\":%u}}",
+                rd_t124_encryption_method_name(m->enc_method),
+                rd_t124_encryption_level_name(m->enc_level),
+                m->server_cert_kind == 2   ? "x509"
+                : m->server_cert_kind == 1 ? "proprietary"
+                                           : "none",
+                m->sec_exchange ? m->sec_exchange_frame : 0, m->encrypted[0], m->encrypted[1]);
+    }
+    if (m->ultimatum) {
+        fprintf(f,
+                ",\"disconnect_ultimatum\":{\"frame\":%" PRIu64
+                ",\"from\":\"%s\",\"reason\":\"%s\"}",
+                m->ultimatum_frame, dir_word(m->ultimatum_dir),
+                rd_mcs_reason_name(m->ultimatum_reason));
+    } else {
+        fputs(",\"disconnect_ultimatum\":null", f);
+    }
+    fputc('}', f);
+}
+
+static void json_tls(FILE *f, const struct rd_session *s)
+{
+    const struct rd_tls_facts *t;
+
+    if (s == NULL || !s->tls.ch_seen) {
+        fputs("null", f);
+        return;
+    }
+    t = &s->tls;
+    fprintf(f, "{\"client_hello_frame\":%" PRIu64, t->ch_frame);
+    json_bool(f, "sslv2_hello", t->sslv2, true);
+    fprintf(f, ",\"client_versions\":{\"min\":\"%s\",\"max\":\"%s\"},\"cipher_suites_offered\":%u",
+            rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
+            t->suites_total);
+    fputs(",\"sni\":", f);
+    if (t->sni[0] != '\0') {
+        rd_json_string(f, t->sni);
+    } else {
+        fputs("null", f);
+    }
+    if (t->sh_seen) {
+        fprintf(f, ",\"server_hello_frame\":%" PRIu64 ",\"version\":\"%s\",\"cipher\":\"%s\"",
+                t->sh_frame, rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
+    } else {
+        fputs(",\"server_hello_frame\":null,\"version\":null,\"cipher\":null", f);
+    }
+    json_bool(f, "hello_retry", t->hrr, true);
+    json_bool(f, "handshake_complete", t->done, true);
+    if (t->done) {
+        fprintf(f, ",\"complete_frame\":%" PRIu64, t->done_frame);
+    }
+    if (t->alert_seen) {
+        fprintf(f, ",\"alert\":{\"frame\":%" PRIu64 ",\"from\":\"%s\"", t->alert_frame,
+                dir_word(t->alert_dir));
+        if (t->alert_encrypted) {
+            fputs(",\"encrypted\":true,\"level\":null,\"description\":null}", f);
+        } else {
+            fprintf(f, ",\"encrypted\":false,\"level\":\"%s\",\"description\":\"%s\"}",
+                    rd_tls_alert_level_name(t->alert_level), rd_tls_alert_name(t->alert_desc));
+        }
+    } else {
+        fputs(",\"alert\":null", f);
+    }
+    fprintf(f,
+            ",\"records\":{\"client\":%u,\"server\":%u},\"application_records\":{\"client\":%u,"
+            "\"server\":%u}}",
+            t->records[0], t->records[1], t->app_records[0], t->app_records[1]);
+}
+
+static void json_time(FILE *f, const char *key, int64_t secs)
+{
+    char buf[40];
+
+    rd_format_time(secs * NS_PER_SEC, buf, sizeof(buf));
+    buf[19] = 'Z'; /* whole seconds */
+    buf[20] = '\0';
+    fprintf(f, ",\"%s\":\"%s\"", key, buf);
+}
+
+static void json_certificate(FILE *f, const struct rd_session *s)
+{
+    const struct rd_tls_facts *t;
+    const struct rd_x509_facts *x;
+
+    if (s == NULL || !s->tls.ch_seen || (!s->tls.cert_seen && !s->tls.cert_encrypted)) {
+        fputs("null", f);
+        return;
+    }
+    t = &s->tls;
+    if (!t->cert_seen) {
+        fputs("{\"encrypted\":true}", f); /* TLS 1.3 */
+        return;
+    }
+    x = t->leaf;
+    fprintf(f, "{\"frame\":%" PRIu64 ",\"chain_length\":%u", t->cert_frame, t->n_certs);
+    if (!t->cert_parsed || x == NULL) {
+        json_kv_str(f, "error", t->cert_error, true);
+        fputc('}', f);
+        return;
+    }
+    json_kv_str(f, "subject", x->subject, true);
+    json_kv_str(f, "issuer", x->issuer, true);
+    fputs(",\"sans\":[", f);
+    for (size_t i = 0; i < x->n_sans; i++) {
+        if (i) {
+            fputc(',', f);
+        }
+        rd_json_string(f, x->sans[i].value);
+    }
+    fputc(']', f);
+    json_kv_str(f, "serial", x->serial_hex, true);
+    json_time(f, "not_before", x->not_before);
+    json_time(f, "not_after", x->not_after);
+    json_kv_str(f, "key", rd_x509_key_type_name(x->key_type), true);
+    fprintf(f, ",\"key_bits\":%u", x->key_bits);
+    json_kv_str(f, "signature", x->sig_alg, true);
+    json_kv_str(f, "sha256", x->sha256_fp, true);
+    json_bool(f, "self_signed", x->is_self_signed, true);
+    json_bool(f, "expired", t->expired, true);
+    json_bool(f, "not_yet_valid", t->not_yet_valid, true);
+    json_bool(f, "expires_within_30_days", t->expiring_soon, true);
+    json_bool(f, "weak_key", t->weak_key, true);
+    json_bool(f, "weak_signature", t->weak_sig, true);
+    fprintf(f, ",\"name_matches\":%s}",
+            t->name_match == RD_X509_YES  ? "true"
+            : t->name_match == RD_X509_NO ? "false"
+                                          : "null");
+}
+
+static void json_credssp(FILE *f, const struct rd_session *s)
+{
+    const struct rd_credssp_facts *k;
+
+    if (s == NULL || !s->nla || !s->credssp.started) {
+        fputs("null", f);
+        return;
+    }
+    k = &s->credssp;
+    fprintf(f, "{\"package\":\"%s\",\"package_inferred\":true",
+            k->pkg == RD_PKG_NTLM       ? "ntlm"
+            : k->pkg == RD_PKG_KERBEROS ? "kerberos"
+                                        : "unknown");
+    json_bool(f, "credentials_sent", k->reached[RD_LEG_CREDENTIALS], true);
+    fputs(",\"legs\":[", f);
+    for (unsigned i = 0; i < k->n_legs; i++) {
+        const struct rd_credssp_leg *l = &k->legs[i];
+        fprintf(f,
+                "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"leg\":\"%s\",\"bytes\":%u,"
+                "\"records\":%u,\"inferred\":true}",
+                i ? "," : "", l->frame, dir_word(l->dir), rd_leg_name(l->leg), l->bytes,
+                l->records);
+    }
+    fputs("]}", f);
 }
 
 static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
@@ -260,7 +502,14 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     }
     fputs(",\"x224\":", f);
     json_x224(f, c->session);
-    fputs(",\"tls\":null,\"certificate\":null,\"credssp\":null", f);
+    fputs(",\"tls\":", f);
+    json_tls(f, c->session);
+    fputs(",\"certificate\":", f);
+    json_certificate(f, c->session);
+    fputs(",\"credssp\":", f);
+    json_credssp(f, c->session);
+    fputs(",\"mcs\":", f);
+    json_mcs(f, c->session);
     fprintf(f, ",\"tcp\":{\"start_captured\":%s,\"rtt_ms\":", c->start_seen ? "true" : "false");
     if (c->rtt_ns >= 0) {
         fprintf(f, "%.3f", (double)c->rtt_ns / 1e6);

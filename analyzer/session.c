@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mcs.h"
+#include "t124.h"
 #include "tls.h"
 #include "session_int.h"
 #include "tpkt.h"
@@ -380,6 +381,78 @@ static void on_send_data(struct rd_conn *c, enum rd_dir dir, const struct rd_pac
     }
 }
 
+/* GCC Conference Create Request: the client's core, security and network data. */
+static void gcc_client(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                       struct rd_bytes data)
+{
+    static struct rd_t124_client_data cd; /* large; the analyzer is single-threaded */
+    struct rd_mcs_facts *m = &c->session->mcs;
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_cur in;
+
+    rd_cur_init(&in, data.p, data.len);
+    if (rd_t124_parse_create_request(in, &cd, &diag) != RD_OK) {
+        rd_sess_malformed(c, p, dir, "GCC Conference Create Request", &diag);
+        return;
+    }
+    if (cd.has_core) {
+        m->has_client_core = true;
+        rd_t124_utf16_to_ascii(cd.core.client_name, m->client_name, sizeof(m->client_name));
+        m->client_build = cd.core.client_build;
+        m->desktop_w = cd.core.desktop_width;
+        m->desktop_h = cd.core.desktop_height;
+        m->keyboard_layout = cd.core.keyboard_layout;
+    }
+    m->client_enc_methods = cd.has_security ? cd.encryption_methods : 0;
+    m->channels = cd.has_net ? cd.channel_count : 0;
+    rd_conn_event(c, p, dir, RD_EV_DATA,
+                  "MCS Connect-Initial: client \"%s\" build %u, %ux%u, keyboard 0x%x, %u "
+                  "channels",
+                  m->client_name, m->client_build, m->desktop_w, m->desktop_h, m->keyboard_layout,
+                  m->channels);
+}
+
+/* GCC Conference Create Response: the server's security data. */
+static void gcc_server(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                       const struct rd_mcs_connect_response *cr)
+{
+    static struct rd_t124_server_data sd;
+    struct rd_mcs_facts *m = &c->session->mcs;
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_cur in;
+
+    rd_cur_init(&in, cr->user_data.p, cr->user_data.len);
+    if (cr->result != RD_MCS_RT_SUCCESSFUL ||
+        rd_t124_parse_create_response(in, &sd, &diag) != RD_OK) {
+        if (cr->result == RD_MCS_RT_SUCCESSFUL) {
+            rd_sess_malformed(c, p, dir, "GCC Conference Create Response", &diag);
+        }
+        rd_conn_event(c, p, dir, RD_EV_DATA, "MCS Connect-Response: %s",
+                      rd_mcs_result_name(cr->result));
+        return;
+    }
+    if (sd.has_security) {
+        m->has_server_security = true;
+        m->enc_method = sd.encryption_method;
+        m->enc_level = sd.encryption_level;
+        m->server_cert_kind = sd.server_certificate.len > 0 ? sd.cert_chain_version : 0;
+        m->server_cert_count = (uint32_t)(sd.x509_certs_parsed + sd.x509_certs_dropped);
+    }
+    if (m->has_server_security && m->enc_method != 0) {
+        rd_conn_event(c, p, dir, RD_EV_DATA,
+                      "MCS Connect-Response: %s, standard RDP security %s encryption, level %s, "
+                      "%s server certificate",
+                      rd_mcs_result_name(cr->result), rd_t124_encryption_method_name(m->enc_method),
+                      rd_t124_encryption_level_name(m->enc_level),
+                      m->server_cert_kind == 2   ? "X.509"
+                      : m->server_cert_kind == 1 ? "proprietary"
+                                                 : "no");
+    } else {
+        rd_conn_event(c, p, dir, RD_EV_DATA, "MCS Connect-Response: %s",
+                      rd_mcs_result_name(cr->result));
+    }
+}
+
 static void on_mcs(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
                    struct rd_bytes data)
 {
@@ -399,8 +472,7 @@ static void on_mcs(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p
             rd_sess_malformed(c, p, dir, "MCS Connect-Initial", &diag);
             return;
         }
-        rd_conn_event(c, p, dir, RD_EV_DATA, "MCS Connect-Initial (%zu bytes of GCC data)",
-                      ci.user_data.len);
+        gcc_client(c, dir, p, ci.user_data);
         return;
     }
     case RD_MCS_KIND_CONNECT_RESPONSE: {
@@ -412,8 +484,7 @@ static void on_mcs(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p
             return;
         }
         m->cr_result = cr.result;
-        rd_conn_event(c, p, dir, RD_EV_DATA, "MCS Connect-Response: %s",
-                      rd_mcs_result_name(cr.result));
+        gcc_server(c, dir, p, &cr);
         return;
     }
     case RD_MCS_KIND_DOMAIN: {
@@ -439,8 +510,12 @@ static void on_mcs(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p
             on_send_data(c, dir, p, &d);
             return;
         }
-        if (s->phase == RD_PHASE_MCS) {
-            rd_conn_event(c, p, dir, RD_EV_DATA, "MCS %s", rd_mcs_domain_type_name(d.type));
+        /* One event per PDU type and direction: channel joins repeat per channel. */
+        if (s->phase == RD_PHASE_MCS && d.type < 64 &&
+            (m->domain_seen[dir] & ((uint64_t)1 << d.type)) == 0) {
+            m->domain_seen[dir] |= (uint64_t)1 << d.type;
+            rd_conn_event(c, p, dir, RD_EV_DATA, "MCS %s%s", rd_mcs_domain_type_name(d.type),
+                          d.type == RD_MCS_CHANNEL_JOIN_REQUEST ? " (one per channel)" : "");
         }
         return;
     }

@@ -71,9 +71,12 @@ struct rd_mcs_facts {
     uint32_t client_build;
     uint16_t desktop_w, desktop_h;
     uint32_t keyboard_layout;
+    uint32_t client_enc_methods;
+    uint32_t channels;
     bool has_server_security;
     uint32_t enc_method, enc_level;
     uint32_t server_cert_kind; /* 1 proprietary, 2 X.509 chain, 0 none */
+    uint32_t server_cert_count;
     bool sec_exchange;
     uint64_t sec_exchange_frame;
     uint32_t encrypted[2]; /* standard-security encrypted PDUs per direction */
@@ -83,6 +86,7 @@ struct rd_mcs_facts {
     uint64_t first_fastpath_frame[2];
     int64_t first_fastpath_ts[2];
     uint32_t domain_pdus[2];
+    uint64_t domain_seen[2]; /* domain PDU types already on the timeline */
     bool ultimatum;
     uint64_t ultimatum_frame;
     int64_t ultimatum_ts;
