@@ -19,6 +19,7 @@
 #include "regress.h"
 #include "compat.h"
 #include "diagnose.h"
+#include "explain.h"
 #include "report.h"
 #include "run.h"
 

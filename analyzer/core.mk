@@ -15,3 +15,4 @@ libanalyzer_a_SOURCES += \
 libanalyzer_a_SOURCES += analyzer/session_int.h analyzer/session_tls.c
 libanalyzer_a_SOURCES += analyzer/diagnose_int.h analyzer/diagnose_rdp.c analyzer/diagnose_tls.c \
 	analyzer/diagnose_nla.c
+libanalyzer_a_SOURCES += analyzer/explain.c analyzer/explain.h

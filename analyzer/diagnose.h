@@ -16,6 +16,7 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v);
 struct rd_cause_info {
     enum rd_cause cause;
     const char *summary;      /* a few words */
+    const char *signature;    /* how it looks on the wire */
     const char *client_error; /* most likely Windows client code, "" when none */
     const char *confidence;
     const char *explanation;

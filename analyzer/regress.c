@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -542,26 +543,4 @@ int rd_check_main(int n, char **paths, const char *first, FILE *out)
         return RD_EXIT_USAGE;
     }
     return t.fail > 0 ? RD_EXIT_FAILED : RD_EXIT_OK;
-}
-
-int rd_explain(const char *code, FILE *out)
-{
-    bool any = false;
-
-    fprintf(out, "Client error %s\n", code);
-    for (unsigned c = 0; c < RD_CAUSE_COUNT; c++) {
-        const struct rd_cause_info *ci = rd_cause_info((enum rd_cause)c);
-        if (ci->client_error[0] != '\0' && strcmp(ci->client_error, code) == 0) {
-            if (!any) {
-                fprintf(out, "Causes that produce it, and how the capture tells them apart:\n");
-            }
-            any = true;
-            fprintf(out, "  %-22s %s\n", rd_cause_name(ci->cause), ci->explanation);
-        }
-    }
-    if (!any) {
-        fprintf(out, "No cause in rdpdiag's vocabulary is known to produce this code.\n");
-        return RD_EXIT_USAGE;
-    }
-    return RD_EXIT_OK;
 }

@@ -22,7 +22,4 @@
  * capture and "N passed, N failed, N skipped".  Returns the exit status. */
 int rd_check_main(int n, char **paths, const char *first, FILE *out);
 
-/* --explain CODE: what a client error code means and which causes produce it. */
-int rd_explain(const char *code, FILE *out);
-
 #endif
