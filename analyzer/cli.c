@@ -134,20 +134,22 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 struct cli_ctx {
     struct rd_report report;
+    struct rd_attempts attempts;
 };
 
 static void print_conn(void *ctx, const struct rd_conn *c, const struct rd_verdict *v)
 {
     struct cli_ctx *x = ctx;
+    uint64_t attempt = rd_attempts_add(&x->attempts, c, v);
 
-    rd_report_conn(&x->report, c, v);
+    rd_report_conn(&x->report, c, v, attempt);
     fflush(x->report.out);
 }
 
 int rd_cli_main(int argc, char **argv)
 {
     struct rd_run_opts ro;
-    struct rd_report_opts rep = {RD_FMT_TEXT, false, false, false};
+    struct rd_report_opts rep = {RD_FMT_TEXT, false, false, false, false};
     const char *color = "auto";
     const char *check_path = NULL;
     uint16_t ports[RD_MAX_PORTS];
@@ -157,7 +159,7 @@ int rd_cli_main(int argc, char **argv)
     struct cli_ctx ctx;
     struct rd_run run;
     uint64_t v;
-    int opt;
+    int opt, rc;
 
     memset(&ro, 0, sizeof(ro));
     rd_engine_default_opts(&ro.eng);
@@ -278,16 +280,25 @@ int rd_cli_main(int argc, char **argv)
     ro.cap.filter = filter[0] != '\0' ? filter : NULL;
     rep.color = strcmp(color, "always") == 0 ||
                 (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+    rep.summary_first = ro.cap.iface == NULL;
+    if (rd_attempts_init(&ctx.attempts) != 0) {
+        fprintf(stderr, "rdpdiag: out of memory\n");
+        return RD_EXIT_USAGE;
+    }
     rd_report_init(&ctx.report, &rep, stdout);
-    if (rd_run(&ro, print_conn, &ctx, &run, err, sizeof(err)) != 0) {
+    rc = rd_run(&ro, print_conn, &ctx, &run, err, sizeof(err));
+    rd_attempts_close_all(&ctx.attempts);
+    if (rc != 0) {
         if (ctx.report.total > 0) {
-            rd_report_end(&ctx.report, &run.engine.stats, stderr);
+            rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
         }
         fflush(stdout);
         fprintf(stderr, "rdpdiag: %s\n", err);
+        rd_attempts_free(&ctx.attempts);
         return RD_EXIT_USAGE;
     }
-    rd_report_end(&ctx.report, &run.engine.stats, stderr);
+    rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
+    rd_attempts_free(&ctx.attempts);
     if (run.have_drops) {
         fprintf(rep.format == RD_FMT_TEXT ? stdout : stderr,
                 "live: %" PRIu64 " packets received by the filter, %" PRIu64

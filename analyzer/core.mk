@@ -16,3 +16,5 @@ libanalyzer_a_SOURCES += analyzer/session_int.h analyzer/session_tls.c
 libanalyzer_a_SOURCES += analyzer/diagnose_int.h analyzer/diagnose_rdp.c analyzer/diagnose_tls.c \
 	analyzer/diagnose_nla.c
 libanalyzer_a_SOURCES += analyzer/explain.c analyzer/explain.h
+libanalyzer_a_SOURCES += analyzer/attempt.c analyzer/attempt.h
+libanalyzer_a_SOURCES += analyzer/session_nla.c

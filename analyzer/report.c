@@ -23,11 +23,19 @@
 
 #define NS_PER_SEC 1000000000LL
 
-void rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out)
+int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out)
 {
     memset(r, 0, sizeof(*r));
     r->opts = *o;
     r->out = out;
+    if (o->format == RD_FMT_TEXT && o->summary_first) {
+        r->body = tmpfile();
+        if (r->body == NULL) {
+            r->opts.summary_first = false;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void rd_format_time(int64_t ts_ns, char *buf, size_t size)
@@ -110,9 +118,10 @@ static const char *color(const struct rd_report *r, const char *code)
     return r->opts.color ? code : "";
 }
 
-static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
+static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
+                      uint64_t attempt)
 {
-    FILE *f = r->out;
+    FILE *f = r->body != NULL ? r->body : r->out;
     char cli[80], srv[80], start[40];
     const char *oc = v->outcome == RD_OUTCOME_FAILED ? "\033[1;31m"
                      : v->outcome == RD_OUTCOME_OK   ? "\033[32m"
@@ -126,6 +135,9 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
             "%sconnection %" PRIu64 "%s  %s -> %s  %s  (%.3f s, frames %" PRIu64 "-%" PRIu64 ")\n",
             color(r, "\033[1m"), c->id, reset, cli, srv, start, rel_s(c, c->last_ts),
             c->first_frame, c->last_frame);
+    if (attempt != c->id) {
+        fprintf(f, "  (part of the attempt that began with connection %" PRIu64 ")\n", attempt);
+    }
     for (unsigned i = 0; i < c->n_events; i++) {
         const struct rd_event *e = &c->timeline[i];
         if (e->noise && !r->opts.verbose) {
@@ -450,13 +462,16 @@ static void json_credssp(FILE *f, const struct rd_session *s)
     fputs("]}", f);
 }
 
-static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
+static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
+                      uint64_t attempt)
 {
     FILE *f = r->out;
     char start[40];
 
     rd_format_time(c->first_ts, start, sizeof(start));
-    fprintf(f, "{\"schema\":%d,\"id\":%" PRIu64 ",\"client\":", RD_JSON_SCHEMA, c->id);
+    fprintf(f,
+            "{\"schema\":%d,\"id\":%" PRIu64 ",\"attempt\":%" PRIu64 ",\"client\":", RD_JSON_SCHEMA,
+            c->id, attempt);
     json_endpoint(f, &c->cli, c->cport);
     fputs(",\"server\":", f);
     json_endpoint(f, &c->srv, c->sport);
@@ -533,7 +548,34 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     fprintf(f, "],\"timeline_dropped\":%u}\n", c->events_dropped);
 }
 
-void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
+static void tally_server(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
+{
+    struct rd_server_tally *t = NULL;
+
+    for (size_t i = 0; i < r->n_servers; i++) {
+        if (r->servers[i].port == c->sport && rd_addr_eq(&r->servers[i].addr, &c->srv)) {
+            t = &r->servers[i];
+            break;
+        }
+    }
+    if (t == NULL) {
+        if (r->n_servers == RD_REPORT_SERVERS) {
+            r->other_server_conns++;
+            return;
+        }
+        t = &r->servers[r->n_servers++];
+        t->addr = c->srv;
+        t->port = c->sport;
+    }
+    t->conns++;
+    if (v->outcome == RD_OUTCOME_FAILED) {
+        t->failed++;
+        t->by_cause[v->cause]++;
+    }
+}
+
+void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
+                    uint64_t attempt)
 {
     r->total++;
     r->by_cause[v->cause]++;
@@ -544,44 +586,92 @@ void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct r
     } else {
         r->incomplete++;
     }
+    tally_server(r, c, v);
     switch (r->opts.format) {
     case RD_FMT_JSON:
-        json_conn(r, c, v);
+        json_conn(r, c, v, attempt);
         break;
     case RD_FMT_QUIET:
         quiet_conn(r, c, v);
         break;
     case RD_FMT_TEXT:
         if (shown(r, v)) {
-            text_conn(r, c, v);
+            text_conn(r, c, v, attempt);
         }
         break;
     }
 }
 
-void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st, FILE *err)
+static void causes_line(FILE *f, const uint64_t *by_cause)
+{
+    bool first = true;
+
+    for (unsigned i = 0; i < RD_CAUSE_COUNT; i++) {
+        if (by_cause[i] > 0 && i != RD_CAUSE_NONE) {
+            fprintf(f, "%s%s=%" PRIu64, first ? "" : " ", rd_cause_name((enum rd_cause)i),
+                    by_cause[i]);
+            first = false;
+        }
+    }
+}
+
+static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE *f)
+{
+    char ep[80], cli[64], outcome[160];
+
+    fprintf(f,
+            "%" PRIu64 " RDP connection%s: %" PRIu64 " failed, %" PRIu64 " ok, %" PRIu64
+            " incomplete",
+            r->total, r->total == 1 ? "" : "s", r->failed, r->ok, r->incomplete);
+    if (!r->opts.all && r->ok > 0) {
+        fputs(" (--all shows the healthy ones)", f);
+    }
+    fputc('\n', f);
+    if (r->failed > 0) {
+        fputs("failed by cause: ", f);
+        causes_line(f, r->by_cause);
+        fputc('\n', f);
+    }
+    if (r->n_servers > 1 || (r->n_servers == 1 && r->total > 1)) {
+        fputs("per server:\n", f);
+        for (size_t i = 0; i < r->n_servers; i++) {
+            const struct rd_server_tally *t = &r->servers[i];
+            rd_format_endpoint(&t->addr, t->port, ep, sizeof(ep));
+            fprintf(f, "  %-28s %" PRIu64 " connection%s, %" PRIu64 " failed%s", ep, t->conns,
+                    t->conns == 1 ? "" : "s", t->failed, t->failed > 0 ? ": " : "");
+            causes_line(f, t->by_cause);
+            fputc('\n', f);
+        }
+        if (r->other_server_conns > 0) {
+            fprintf(f, "  (%" PRIu64 " connections to further servers not itemised)\n",
+                    r->other_server_conns);
+        }
+    }
+    if (at != NULL && at->n_done > 0) {
+        fprintf(f, "attempts (%" PRIu64 " in all; listed: those with a failure or a retry):\n",
+                at->total);
+        for (size_t i = 0; i < at->n_done; i++) {
+            const struct rd_attempt *t = &at->done[i];
+            rd_addr_format(&t->cli, cli, sizeof(cli));
+            rd_format_endpoint(&t->srv, t->sport, ep, sizeof(ep));
+            rd_attempt_outcome(t, outcome, sizeof(outcome));
+            fprintf(f, "  %s -> %s: %u connection%s, one attempt, %s\n      %s\n", cli, ep,
+                    t->conns, t->conns == 1 ? "" : "s", outcome, t->story);
+        }
+        if (at->not_listed > 0) {
+            fprintf(f, "  (%" PRIu64 " more attempts not listed)\n", at->not_listed);
+        }
+    }
+}
+
+void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
+                   const struct rd_attempts *attempts, FILE *err)
 {
     uint64_t skipped = st->fragments + st->truncated + st->malformed;
     FILE *f = r->opts.format == RD_FMT_TEXT ? r->out : err;
 
     if (r->opts.format == RD_FMT_TEXT) {
-        fprintf(f,
-                "%" PRIu64 " RDP connection%s: %" PRIu64 " failed, %" PRIu64 " ok, %" PRIu64
-                " incomplete",
-                r->total, r->total == 1 ? "" : "s", r->failed, r->ok, r->incomplete);
-        if (!r->opts.all && r->ok > 0) {
-            fputs(" (--all shows the healthy ones)", f);
-        }
-        fputc('\n', f);
-        if (r->failed > 0) {
-            fputs("failed by cause:", f);
-            for (unsigned i = 0; i < RD_CAUSE_COUNT; i++) {
-                if (r->by_cause[i] > 0 && i != RD_CAUSE_NONE) {
-                    fprintf(f, " %s=%" PRIu64, rd_cause_name((enum rd_cause)i), r->by_cause[i]);
-                }
-            }
-            fputc('\n', f);
-        }
+        text_summary(r, attempts, f);
     }
     if (skipped > 0 || st->payload_cut > 0 || st->evicted > 0 || st->time_backwards > 0) {
         fprintf(f,
@@ -592,5 +682,19 @@ void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st, FILE *
                 " timestamps going backwards\n",
                 st->frames, skipped, st->fragments, st->truncated, st->malformed, st->payload_cut,
                 st->evicted, st->time_backwards);
+    }
+    if (r->body != NULL) {
+        char buf[8192];
+        size_t n;
+
+        if (r->total > 0 && ftell(r->body) > 0) {
+            fputc('\n', r->out);
+        }
+        rewind(r->body);
+        while ((n = fread(buf, 1, sizeof(buf), r->body)) > 0) {
+            fwrite(buf, 1, n, r->out);
+        }
+        fclose(r->body);
+        r->body = NULL;
     }
 }

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "attempt.h"
 #include "conn.h"
 #include "engine.h"
 
@@ -21,6 +22,17 @@ struct rd_report_opts {
     bool all;     /* also healthy connections */
     bool verbose; /* full timelines */
     bool color;
+    bool summary_first; /* text: the summary before the connections (files, not live) */
+};
+
+#define RD_REPORT_SERVERS 64
+
+/* Per-server tallies for the summary. */
+struct rd_server_tally {
+    struct rd_addr addr;
+    uint16_t port;
+    uint64_t conns, failed;
+    uint64_t by_cause[RD_CAUSE_COUNT];
 };
 
 struct rd_report {
@@ -28,13 +40,22 @@ struct rd_report {
     FILE *out;
     uint64_t total, failed, ok, incomplete;
     uint64_t by_cause[RD_CAUSE_COUNT];
+    struct rd_server_tally servers[RD_REPORT_SERVERS];
+    size_t n_servers;
+    uint64_t other_server_conns;
+    FILE *body; /* summary_first: the connections, printed after the summary */
 };
 
-void rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out);
-/* One finished connection. */
-void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v);
-/* After the last connection: totals and what the capture skipped. */
-void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st, FILE *err);
+/* Returns -1 when the temporary file for summary_first cannot be made (then the
+ * connections are printed directly). */
+int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out);
+/* One finished connection, and the id of the attempt it belongs to. */
+void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
+                    uint64_t attempt);
+/* After the last connection: totals, servers, attempts, what the capture skipped,
+ * then (summary_first) the connections. */
+void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
+                   const struct rd_attempts *attempts, FILE *err);
 
 /* Format a capture timestamp as RFC 3339 UTC with microseconds. */
 void rd_format_time(int64_t ts_ns, char *buf, size_t size);
