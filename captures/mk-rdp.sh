@@ -7,7 +7,7 @@
 #
 # Needs root on Debian 12 and these packages (the script installs nothing):
 #   iproute2, tcpdump, tshark, xrdp, freerdp2-x11, freerdp2-shadow-x11, xvfb, openssl,
-#   python3.
+#   python3, gcc and libssl-dev (captures/keylog-shim.c, for the *-keylog captures).
 #
 # Peers (all inside the namespaces of captures/netns.sh: client rdpd-c 192.0.2.1, server
 # rdpd-s 192.0.2.2, capture on the client's veth):
@@ -249,6 +249,57 @@ mk_nla_wrong_password() {
     cap_stop
 }
 
+# --- TLS secrets -----------------------------------------------------------------------
+# FreeRDP 2 writes no key log: captures/keylog-shim.c, preloaded into xfreerdp, installs an
+# OpenSSL keylog callback that appends NSS key log lines to $SSLKEYLOGFILE.
+SHIM=""
+build_shim() {
+    if [ -z "$SHIM" ]; then
+        SHIM=$WORK/keylog-shim.so
+        cc -O2 -shared -fPIC -o "$SHIM" "$HERE/keylog-shim.c" -ldl -lssl
+    fi
+}
+
+# keylog_client OUT.keylog SECONDS -- xfreerdp args...
+keylog_client() {
+    local out=$1 secs=$2
+    shift 3
+    build_shim
+    rm -f "$out" "$WORK/client.keylog"
+    client "$secs" env LD_PRELOAD="$SHIM" SSLKEYLOGFILE="$WORK/client.keylog" -- "$@"
+    if [ ! -s "$WORK/client.keylog" ]; then
+        rdpd_log "the client wrote no TLS secrets (is xfreerdp linked against libssl?)"
+        return 1
+    fi
+    cp "$WORK/client.keylog" "$out"
+    chmod 644 "$out"
+}
+
+mk_nla_ok_keylog() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    keylog_client "${1%.pcap}.keylog" 5 -- /u:alice /p:secret /sec:nla /cert:ignore
+    cap_stop
+}
+
+mk_nla_wrong_password_keylog() {
+    shadow_start /sec:nla /sam-file:"$WORK/sam"
+    cap_start "$1"
+    keylog_client "${1%.pcap}.keylog" 10 -- /u:alice /p:wrong-password /sec:nla /cert:ignore
+    cap_stop
+}
+
+# TLS 1.2 with RSA key exchange (AES128-SHA is TLS_RSA_WITH_AES_128_CBC_SHA): the server's
+# private key alone decrypts the session.  The key is a per-run test key; it is copied
+# next to the capture as NAME.key so that the capture can be decrypted.
+mk_tls_rsa_kx() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1.2 Globals.tls_ciphers=AES128-SHA
+    cp "$WORK/pki/good.key" "${1%.pcap}.key"
+    cap_start "$1"
+    client 5 -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
 mk_nla_unknown_user() {
     shadow_start /sec:nla /sam-file:"$WORK/sam"
     cap_start "$1"
@@ -259,7 +310,8 @@ mk_nla_unknown_user() {
 ALL="neg-nla-client-vs-tls-server neg-hybrid-required rdp-standard-security-active
 rdp-standard-security-xrdp-mac-error
 tls-ok-xrdp tls-version-mismatch cert-expired-deny cert-expired-ignore tls-key-mismatch
-tls-key-missing tls-no-common-cipher nla-ok nla-wrong-password nla-unknown-user"
+tls-key-missing tls-no-common-cipher nla-ok nla-wrong-password nla-unknown-user
+nla-ok-keylog nla-wrong-password-keylog tls-rsa-kx"
 
 run_one() {
     local name=$1 fn
