@@ -61,6 +61,7 @@ struct out {
     const uint8_t *last_ptr;
     struct rd_stream *stop_stream; /* call rd_stream_stop_buffering on it ... */
     size_t stop_at;                /* ... once this many positions were delivered */
+    bool stop_first; /* stop before reading the bytes of the call that reaches stop_at */
 };
 
 /* One consumer at a time per test process: the buffers are shared. */
@@ -85,6 +86,11 @@ static void sink(void *ctx, const uint8_t *data, size_t len)
     struct out *o = ctx;
     ck_assert_uint_gt(len, 0);
     ck_assert_uint_le(len, OUT_CAP - o->len);
+    /* The window must outlive this call even when the consumer stops buffering first. */
+    if (o->stop_stream != NULL && o->stop_first && o->len + len >= o->stop_at) {
+        rd_stream_stop_buffering(o->stop_stream);
+        o->stop_stream = NULL;
+    }
     if (data != NULL) {
         memcpy(o->buf + o->len, data, len);
         memset(o->mask + o->len, 1, len);
@@ -408,6 +414,8 @@ START_TEST(test_conflicting_overlap)
         other[i] ^= 0xff;
     }
     ck_assert_int_eq(push_bytes(&s, &o, isn, 2100, 100, 100, false, other), RD_SEG_RETRANS);
+    ck_assert_uint_eq(s.ooo_segments, 1); /* nothing new: not counted as out of order */
+    ck_assert_uint_eq(s.retrans_segments, 2);
     ck_assert_uint_eq(s.overlap_conflicts, 1);
     ck_assert_uint_eq(s.conflict_bytes, 10);
     /* [2400, 2600): 100 held (3 altered) plus 100 new, still ahead of the hole. */
@@ -813,7 +821,8 @@ START_TEST(test_stop_inside_callback)
     /* ref[10, 510) held at pre + 10: ring slots W - 90 .. W - 1, then 0 .. 409. */
     push_bytes(&s, &o, isn, pre + 10, 500, 500, false, ref + 10);
     o.stop_stream = &s;
-    o.stop_at = pre + 100; /* after the in-order 10 bytes and the first 90 held */
+    o.stop_at = pre + 100; /* while the first 90 held bytes are being delivered */
+    o.stop_first = true;
     push_bytes(&s, &o, isn, pre, 10, 10, false, ref);
     ck_assert(!s.buffering);
     ck_assert_ptr_null(s.win);
