@@ -16,6 +16,8 @@
 
 #include "conn.h"
 
+struct rd_tlsdec; /* tlsdec.h */
+
 /* How the server's (or client's) first bytes looked when they were not TPKT. */
 enum rd_first_bytes {
     RD_FIRST_NONE = 0,
@@ -187,6 +189,120 @@ struct rd_credssp_facts {
     uint32_t first_client_bytes;
 };
 
+/* ---- decoded with TLS keys (session_nla.c) -------------------------------- */
+
+/* What a TSRequest's first negoToken is (MS-CSSP 2.2.1; RFC 4178; MS-NLMP 2.2.1). */
+enum rd_nego_kind {
+    RD_NEGO_NONE = 0,
+    RD_NEGO_SPNEGO_INIT,    /* NegTokenInit without a recognised inner token */
+    RD_NEGO_SPNEGO_RESP,    /* NegTokenResp without a recognised inner token */
+    RD_NEGO_NTLM_NEGOTIATE, /* raw or inside SPNEGO */
+    RD_NEGO_NTLM_CHALLENGE,
+    RD_NEGO_NTLM_AUTHENTICATE,
+    RD_NEGO_KRB_AP_REQ,
+    RD_NEGO_KRB_AP_REP,
+    RD_NEGO_KRB_ERROR,
+    RD_NEGO_OTHER,
+    RD_NEGO_KRB_TGT_REQ, /* user-to-user TGT request/reply (MS-KILE 2.2.2, 2.2.3) */
+    RD_NEGO_KRB_TGT_REP
+};
+
+#define RD_NLA_TSREQ_MAX 12
+#define RD_NLA_NAME      64
+
+/* One decrypted TSRequest.  Never the contents of authInfo, pubKeyAuth or a response. */
+struct rd_tsreq_facts {
+    uint64_t frame;
+    int64_t ts;
+    uint8_t dir;
+    uint8_t nego;        /* enum rd_nego_kind */
+    bool spnego;         /* the token was wrapped in SPNEGO */
+    uint8_t spnego_kind; /* enum rd_spnego_kind */
+    uint32_t version;
+    bool has_neg_state;
+    uint32_t neg_state; /* RFC 4178 negState */
+    bool has_pub_key_auth;
+    bool has_auth_info;
+    uint32_t auth_info_len;
+    bool has_error_code;
+    uint32_t error_code;
+    bool has_client_nonce;
+};
+
+struct rd_dec_facts {
+    bool tried;      /* keys were there: a decryptor was created */
+    bool failed;     /* setup or the first protected record failed (one note) */
+    bool decrypting; /* at least one protected record decrypted */
+    char key_source[16];
+    uint32_t records_decrypted[2];
+    bool etm_offered; /* ClientHello carried encrypt_then_mac */
+    bool setup_done;
+
+    struct rd_tsreq_facts req[RD_NLA_TSREQ_MAX];
+    unsigned n_req, req_dropped;
+    bool pkg_known; /* credssp.pkg was read from the tokens, not inferred */
+    uint32_t version_client, version_server;
+
+    /* NTLM (MS-NLMP 2.2.1.2, 2.2.1.3); names as printable ASCII */
+    bool has_ntlm_challenge;
+    char nb_computer[RD_NLA_NAME], nb_domain[RD_NLA_NAME];
+    char dns_computer[RD_NLA_NAME * 2], dns_domain[RD_NLA_NAME * 2];
+    bool has_server_time;
+    int64_t server_time; /* Unix seconds, MsvAvTimestamp */
+    bool has_ntlm_auth;
+    char ntlm_domain[RD_NLA_NAME], ntlm_user[RD_NLA_NAME], ntlm_workstation[RD_NLA_NAME];
+    uint32_t lm_response_len, nt_response_len; /* lengths only */
+    bool ntlmv2, ntlm_anonymous;
+
+    /* Kerberos inside SPNEGO (RFC 4120 5.5, 5.9.1) */
+    bool has_krb;
+    char krb_realm[RD_NLA_NAME * 2], krb_sname[RD_NLA_NAME * 2];
+    bool has_krb_error;
+    int32_t krb_error;
+    uint64_t krb_error_frame;
+    int64_t krb_error_ts;
+
+    /* the server's errorCode (MS-CSSP 2.2.1, version 3 and later) */
+    bool has_error;
+    uint32_t error_code;
+    uint64_t error_frame;
+    int64_t error_ts;
+    uint8_t error_dir;
+
+    /* Early User Authorization Result (MS-RDPBCGR 2.2.10.2) */
+    bool has_early_auth;
+    uint32_t early_auth;
+    uint64_t early_auth_frame;
+    int64_t early_auth_ts;
+
+    /* MCS and the RDP connection sequence inside TLS */
+    uint32_t tpkts[2];
+    bool has_client_info;
+    uint64_t client_info_frame;
+    char info_user[RD_NLA_NAME], info_domain[RD_NLA_NAME];
+    uint16_t info_password_len; /* the length only */
+    bool license_done;
+    bool has_license_error;
+    uint32_t license_error, license_state;
+    uint64_t license_frame;
+    int64_t license_ts;
+    bool has_error_info;
+    uint32_t error_info;
+    uint64_t error_info_frame;
+    int64_t error_info_ts;
+    bool demand_active;
+    uint64_t demand_active_frame;
+    uint16_t io_channel; /* MCS I/O channel from the server network data, 0 unknown */
+    bool pt_desync[2];   /* the decrypted stream of this direction stopped being framed */
+    bool pt_overflow[2];
+};
+
+/* Plaintext of one direction after TLS decryption (RD_SESSION_BUF bytes at most). */
+struct rd_dec_stream {
+    uint8_t *buf;
+    size_t len;
+};
+
 struct rd_session_dir {
     uint8_t *buf; /* RD_SESSION_BUF bytes, allocated on first data */
     size_t len;
@@ -222,6 +338,9 @@ struct rd_session {
     uint64_t active_frame;    /* first frame of the active phase */
     bool active_inferred;     /* reached from encrypted traffic volume, not seen */
     uint32_t post_records[2]; /* encrypted records after the security phases */
+    struct rd_tlsdec *tlsdec; /* TLS decryptor (keys given), NULL otherwise */
+    struct rd_dec_facts dec;  /* what decryption showed */
+    struct rd_dec_stream pt[2];
 };
 
 struct rd_session *rd_session_new(void);
@@ -238,5 +357,9 @@ void rd_session_finish(struct rd_conn *c);
 const char *rd_first_bytes_name(enum rd_first_bytes f);
 /* "negotiate token", "server challenge", ... (enum rd_leg). */
 const char *rd_leg_name(unsigned leg);
+/* "NTLM NEGOTIATE", "Kerberos AP-REQ", ... (enum rd_nego_kind). */
+const char *rd_nego_kind_name(unsigned kind);
+/* "AUTHZ_SUCCESS", "AUTHZ_ACCESS_DENIED" or "unknown" (MS-RDPBCGR 2.2.10.2). */
+const char *rd_early_auth_name(uint32_t result);
 
 #endif

@@ -19,7 +19,22 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
 /* Count encrypted traffic after the security phases; infer the active phase. */
 void rd_sess_after_security(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p);
 
+/* Record one CredSSP leg (a TSRequest or the Early User Authorization Result). */
+void rd_sess_credssp_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                         enum rd_leg leg, size_t bytes);
+
 /* Release what a session allocated for TLS. */
 void rd_sess_tls_free(struct rd_session *s);
+
+/* Decrypted application data of direction dir, in order (session_nla.c): CredSSP
+ * TSRequests, the Early User Authorization Result, then TPKTs. */
+void rd_sess_nla_plaintext(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                           const uint8_t *data, size_t len);
+
+/* True while decrypted traffic drives the phases (the size inference stays off). */
+bool rd_sess_nla_decoding(const struct rd_session *s);
+
+/* Release the decrypted-stream buffers (facts stay). */
+void rd_sess_nla_free(struct rd_session *s);
 
 #endif

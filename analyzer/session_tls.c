@@ -7,6 +7,13 @@
  * the encrypted records after the handshake are mapped to the CredSSP legs of
  * MS-CSSP 3.1.5 by order, direction and size (without keys this is an
  * inference, and every event says so), then to MCS and the active phase.
+ *
+ * With keys (a key log or the server's RSA key, c->secrets) every handshake
+ * message and record is also handed to the decryptor (tlsdec.h) in wire order;
+ * the decrypted application data goes to session_nla.c, which decodes the
+ * CredSSP TSRequests, the Early User Authorization Result and the MCS layer
+ * (MS-RDPBCGR 5.4: with Enhanced RDP Security the whole connection sequence
+ * after the X.224 exchange travels inside TLS).
  */
 #include "config.h"
 
@@ -15,8 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "keylog.h"
 #include "session_int.h"
 #include "tls.h"
+#include "tlsdec.h"
 #include "x224.h"
 #include "x509.h"
 
@@ -32,6 +41,18 @@
 #define ACTIVE_CLIENT_RECORDS 6
 #define ACTIVE_SERVER_RECORDS 5
 
+/* With keys the active phase is seen (Demand Active), not inferred; if the
+ * decrypted stream never shows it, the inference takes over after this many
+ * times its usual record counts. */
+#define DECODED_FALLBACK_FACTOR 4
+
+/* RFC 7366: encrypt_then_mac extension. */
+#define EXT_ENCRYPT_THEN_MAC 22u
+
+/* The largest TLSCiphertext fragment is 2^14 + 2048 (RFC 5246 6.2.3); the
+ * record framing accepts any uint16 length, so the buffer covers that. */
+#define DEC_OUT_MAX 65536u
+
 static const char *const leg_names[RD_LEG_COUNT] = {
     "negotiate token",   "server challenge",       "authenticate + pubKeyAuth",
     "server pubKeyAuth", "credentials (authInfo)", "Early User Authorization Result",
@@ -46,6 +67,9 @@ void rd_sess_tls_free(struct rd_session *s)
 {
     free(s->tls.leaf);
     s->tls.leaf = NULL;
+    rd_tlsdec_free(s->tlsdec);
+    s->tlsdec = NULL;
+    rd_sess_nla_free(s);
 }
 
 static uint64_t frame_of(const struct rd_packet *p)
@@ -69,6 +93,135 @@ static void copy_view(char *dst, size_t size, struct rd_bytes b)
         dst[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
     }
     dst[n] = '\0';
+}
+
+/* ---- decryption (tlsdec.h) ----------------------------------------------- */
+
+static bool has_keys(const struct rd_conn *c)
+{
+    return c->secrets != NULL && (c->secrets->keylog != NULL || c->secrets->rsakey != NULL);
+}
+
+static bool has_ext(const struct rd_tls_extension *ext, size_t n, uint16_t type)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ext[i].type == type) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Give up decrypting this connection, with one note saying why. */
+static void dec_give_up(struct rd_conn *c, const struct rd_packet *p, const char *why,
+                        bool mismatch)
+{
+    struct rd_session *s = c->session;
+
+    if (s->dec.failed) {
+        return;
+    }
+    s->dec.failed = true;
+    if (mismatch) {
+        rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE,
+                      "TLS keys given but none matches this session: %s", why);
+    } else {
+        rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE, "TLS decryption stopped: %s", why);
+    }
+    rd_tlsdec_free(s->tlsdec);
+    s->tlsdec = NULL;
+}
+
+/* The decryptor of this connection, created with the first handshake message. */
+static struct rd_tlsdec *dec_get(struct rd_conn *c)
+{
+    struct rd_session *s = c->session;
+
+    if (s->dec.failed || s->counting_only) {
+        return NULL;
+    }
+    if (s->tlsdec == NULL && !s->dec.tried && has_keys(c)) {
+        s->dec.tried = true;
+        s->tlsdec = rd_tlsdec_new();
+    }
+    return s->tlsdec;
+}
+
+static void dec_setup(struct rd_conn *c, const struct rd_packet *p)
+{
+    struct rd_session *s = c->session;
+    struct rd_tlsdec *d = dec_get(c);
+    char why[128];
+
+    if (d == NULL || s->dec.setup_done) {
+        return;
+    }
+    s->dec.setup_done = true;
+    if (rd_tlsdec_setup(d, c->secrets->keylog, c->secrets->rsakey, why) != 0) {
+        dec_give_up(c, p, why, true);
+        return;
+    }
+    snprintf(s->dec.key_source, sizeof(s->dec.key_source), "%s", rd_tlsdec_key_source(d));
+}
+
+/* A plaintext handshake message (4-byte header included), in wire order. */
+static void dec_handshake_msg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                              struct rd_cur msg)
+{
+    struct rd_session *s = c->session;
+    struct rd_tlsdec *d = dec_get(c);
+    uint8_t type = 0;
+
+    if (d == NULL) {
+        return;
+    }
+    rd_cur_peek_u8(&msg, &type);
+    rd_tlsdec_handshake_msg(d, dir == RD_DIR_C2S, msg.p, msg.len);
+    /* The keys can be known after the ServerHello (TLS 1.3, RFC 8446 7.1) or
+     * the ClientKeyExchange (RFC 5246 8.1); a resumed session has neither and
+     * is set up at its first ChangeCipherSpec. */
+    if ((type == RD_TLS_HS_SERVER_HELLO && s->tls.sh_seen && s->tls.version == 0x0304) ||
+        (type == RD_TLS_HS_CLIENT_KEY_EXCHANGE && dir == RD_DIR_C2S && s->tls.sh_seen)) {
+        dec_setup(c, p);
+    }
+}
+
+/*
+ * Run one record through the decryptor.  True with the plaintext in *out and
+ * its (inner) content type when the record was decrypted or copied through.
+ */
+static bool dec_record(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                       const struct rd_tls_record *r, const uint8_t **out, size_t *outlen,
+                       uint8_t *inner)
+{
+    static uint8_t buf[DEC_OUT_MAX];
+    struct rd_session *s = c->session;
+    struct rd_tlsdec *d = s->tlsdec;
+    size_t before;
+
+    if (d == NULL || s->dec.failed || !s->dec.setup_done || r->is_sslv2 ||
+        r->fragment.len > sizeof(buf)) {
+        return false;
+    }
+    before = rd_tlsdec_decrypted(d);
+    if (rd_tlsdec_record(d, dir == RD_DIR_C2S, r->content_type, r->fragment.p, r->fragment.len, buf,
+                         sizeof(buf), outlen, inner) != 0) {
+        char why[RD_EVENT_TEXT];
+        snprintf(why, sizeof(why), "%s", rd_tlsdec_error(d));
+        dec_give_up(c, p, why, before == 0);
+        return false;
+    }
+    if (rd_tlsdec_decrypted(d) > before) {
+        if (!s->dec.decrypting) {
+            rd_conn_event(c, p, dir, RD_EV_NOTE, "TLS decrypted with the %s",
+                          strcmp(s->dec.key_source, "rsa-key") == 0 ? "server's RSA key"
+                                                                    : "key log");
+        }
+        s->dec.decrypting = true;
+        s->dec.records_decrypted[dir]++;
+    }
+    *out = buf;
+    return true;
 }
 
 /* ---- handshake messages in the clear ------------------------------------ */
@@ -110,6 +263,7 @@ static void on_client_hello(struct rd_conn *c, const struct rd_packet *p,
         copy_view(t->sni, sizeof(t->sni), ch->server_name);
     }
     t->ems = ch->has_extended_master_secret;
+    c->session->dec.etm_offered = has_ext(ch->extensions, ch->n_extensions, EXT_ENCRYPT_THEN_MAC);
     memcpy(t->client_random, ch->random, sizeof(t->client_random));
     rd_sess_set_phase(c, p, RD_PHASE_TLS);
     rd_conn_event(c, p, RD_DIR_C2S, RD_EV_DATA,
@@ -139,6 +293,14 @@ static void on_server_hello(struct rd_conn *c, const struct rd_packet *p,
                   rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
     if (t->version == 0x0304) {
         t->cert_encrypted = true;
+    }
+    if (dec_get(c) != NULL) {
+        rd_tlsdec_set_hello(c->session->tlsdec, t->client_random, t->server_random, t->version,
+                            t->cipher, t->ems && sh->has_extended_master_secret);
+        rd_tlsdec_set_encrypt_then_mac(
+            c->session->tlsdec,
+            c->session->dec.etm_offered &&
+                has_ext(sh->extensions, sh->n_extensions, EXT_ENCRYPT_THEN_MAC));
     }
 }
 
@@ -307,6 +469,7 @@ static void on_handshake_record(struct rd_conn *c, enum rd_dir dir, const struct
             return;
         }
         on_handshake_msg(c, dir, p, msg);
+        dec_handshake_msg(c, dir, p, msg);
         off += len;
     }
     memmove(d->hs, d->hs + off, d->hs_len - off);
@@ -345,6 +508,24 @@ static void on_alert(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     }
 }
 
+/* An alert that travelled encrypted, as the keys show it. */
+static void on_decrypted_alert(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                               struct rd_bytes plain)
+{
+    struct rd_tls_alert a = {0, 0};
+    struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
+    struct rd_cur in;
+
+    rd_cur_init(&in, plain.p, plain.len);
+    if (rd_tls_parse_alert(in, &a, &diag) != RD_OK) {
+        rd_sess_malformed(c, p, dir, "decrypted TLS alert", &diag);
+        return;
+    }
+    rd_conn_event(c, p, dir, RD_EV_DATA, "TLS alert from the %s (decrypted): %s %s",
+                  dir == RD_DIR_C2S ? "client" : "server", rd_tls_alert_level_name(a.level),
+                  rd_tls_alert_name(a.description));
+}
+
 /* ---- after the handshake: CredSSP legs, MCS, active ---------------------- */
 
 static void add_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p, enum rd_leg leg,
@@ -372,8 +553,17 @@ static void add_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *
     l->records = 1;
     k->reached[leg] = true;
     k->last_leg = leg;
+    if (rd_sess_nla_decoding(c->session)) {
+        return; /* the decrypted TSRequest is on the timeline already */
+    }
     rd_conn_event(c, p, dir, RD_EV_DATA, "CredSSP %s (inferred: %zu-byte encrypted record)",
                   leg_names[leg], bytes);
+}
+
+void rd_sess_credssp_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                         enum rd_leg leg, size_t bytes)
+{
+    add_leg(c, dir, p, leg, bytes);
 }
 
 static void start_mcs(struct rd_conn *c, const struct rd_packet *p)
@@ -395,6 +585,13 @@ void rd_sess_after_security(struct rd_conn *c, enum rd_dir dir, const struct rd_
         return;
     }
     s->post_records[dir]++;
+    if (rd_sess_nla_decoding(s)) {
+        /* The Demand Active PDU will say it; count on only if it never does. */
+        if (s->post_records[RD_DIR_C2S] < DECODED_FALLBACK_FACTOR * ACTIVE_CLIENT_RECORDS ||
+            s->post_records[RD_DIR_S2C] < DECODED_FALLBACK_FACTOR * ACTIVE_SERVER_RECORDS) {
+            return;
+        }
+    }
     if (s->post_records[RD_DIR_C2S] >= ACTIVE_CLIENT_RECORDS &&
         s->post_records[RD_DIR_S2C] >= ACTIVE_SERVER_RECORDS) {
         s->active_inferred = true;
@@ -446,7 +643,9 @@ static void credssp_record(struct rd_conn *c, enum rd_dir dir, const struct rd_p
             break;
         }
         k->first_client_bytes += (uint32_t)bytes;
-        k->pkg = k->first_client_bytes >= KERBEROS_MIN_TOKEN ? RD_PKG_KERBEROS : RD_PKG_NTLM;
+        if (!s->dec.pkg_known) {
+            k->pkg = k->first_client_bytes >= KERBEROS_MIN_TOKEN ? RD_PKG_KERBEROS : RD_PKG_NTLM;
+        }
         add_leg(c, dir, p, RD_LEG_NEGOTIATE, bytes);
         return;
     case 2:
@@ -494,15 +693,36 @@ static void credssp_record(struct rd_conn *c, enum rd_dir dir, const struct rd_p
  * RDP message has. */
 #define TLS13_ALERT_RECORD 19u
 
+/* Decrypted bytes of one record, when keys were given (NULL otherwise). */
+struct plain {
+    const uint8_t *p;
+    size_t len;
+    uint8_t type; /* the (TLS 1.3 inner) content type */
+};
+
 static void on_app_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
-                        struct rd_bytes frag)
+                        struct rd_bytes frag, const struct plain *pt)
 {
     struct rd_session *s = c->session;
     struct rd_tls_facts *t = &s->tls;
     size_t bytes = frag.len;
 
-    if (t->version == 0x0304 && t->done && bytes == TLS13_ALERT_RECORD) {
+    if (t->version == 0x0304 && t->done &&
+        (pt != NULL ? pt->type == RD_TLS_CT_ALERT : bytes == TLS13_ALERT_RECORD)) {
         on_alert(c, dir, p, frag, true);
+        if (pt != NULL) {
+            struct rd_bytes a = {pt->p, pt->len};
+            on_decrypted_alert(c, dir, p, a);
+        }
+        return;
+    }
+    if (pt != NULL && pt->type == RD_TLS_CT_HANDSHAKE && t->done && t->version == 0x0304) {
+        struct rd_cur hc;
+        uint8_t hs_type = 0;
+        rd_cur_init(&hc, pt->p, pt->len);
+        rd_cur_peek_u8(&hc, &hs_type);
+        rd_conn_event(c, p, dir, RD_EV_DATA, "TLS post-handshake message (decrypted): %s",
+                      rd_tls_hs_type_name(hs_type));
         return;
     }
     t->app_records[dir]++;
@@ -519,6 +739,22 @@ static void on_app_data(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
         return;
     }
     if (!t->done) {
+        return;
+    }
+    if (pt != NULL && pt->type == RD_TLS_CT_APPLICATION_DATA) {
+        rd_sess_nla_plaintext(c, dir, p, pt->p, pt->len);
+        if (s->counting_only) {
+            rd_tlsdec_free(s->tlsdec); /* active: nothing more is decoded */
+            s->tlsdec = NULL;
+            rd_sess_nla_free(s);
+            return;
+        }
+    }
+    if (rd_sess_nla_decoding(s)) {
+        /* The decrypted TSRequests and PDUs set the legs and phases. */
+        if (s->phase == RD_PHASE_MCS) {
+            rd_sess_after_security(c, dir, p);
+        }
         return;
     }
     if (s->nla && !s->credssp.done) {
@@ -551,7 +787,8 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
     struct rd_tls_facts *t = &s->tls;
     struct rd_diag diag = {RD_WHY_NONE, NULL, 0};
     struct rd_tls_record r;
-    bool encrypted;
+    struct plain plain = {NULL, 0, 0};
+    bool encrypted, have_plain;
 
     if (rd_tls_parse_record(rec, &r, &diag) != RD_OK) {
         t->malformed++;
@@ -560,6 +797,11 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
     }
     t->records[dir]++;
     encrypted = t->ccs[dir] || (t->version == 0x0304 && t->sh_seen);
+    if (r.content_type == RD_TLS_CT_CHANGE_CIPHER_SPEC && t->version != 0x0304 && !t->ccs[0] &&
+        !t->ccs[1]) {
+        dec_setup(c, p); /* an abbreviated (resumed) handshake has no ClientKeyExchange */
+    }
+    have_plain = dec_record(c, dir, p, &r, &plain.p, &plain.len, &plain.type);
     switch (r.content_type) {
     case RD_TLS_CT_CHANGE_CIPHER_SPEC:
         if (t->version != 0x0304) {
@@ -570,6 +812,10 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
         return;
     case RD_TLS_CT_ALERT:
         on_alert(c, dir, p, r.fragment, encrypted);
+        if (encrypted && have_plain) {
+            struct rd_bytes a = {plain.p, plain.len};
+            on_decrypted_alert(c, dir, p, a);
+        }
         return;
     case RD_TLS_CT_HANDSHAKE:
         if (r.is_sslv2) {
@@ -595,7 +841,7 @@ void rd_sess_tls_record(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
         on_handshake_record(c, dir, p, r.fragment);
         return;
     case RD_TLS_CT_APPLICATION_DATA:
-        on_app_data(c, dir, p, r.fragment);
+        on_app_data(c, dir, p, r.fragment, have_plain && encrypted ? &plain : NULL);
         return;
     default:
         rd_conn_event(c, p, dir, RD_EV_DATA, "TLS %s record",
