@@ -113,6 +113,10 @@ void rd_stream_syn(struct rd_stream *s, uint32_t isn);
  * call.  Returns how the segment related to earlier ones; data at or after an
  * earlier FIN is dropped, counted in after_fin_bytes, and returns RD_SEG_EMPTY.
  *
+ * A zero-length segment without FIN is only worth pushing when it may be a
+ * keep-alive probe (seq == next_seq - 1); the stream cannot recognise probes
+ * it is not shown.
+ *
  * After rd_stream_stop_buffering, nothing is delivered: in-order bytes only
  * advance next_seq (so retransmissions are still recognised), a segment ahead
  * of next_seq moves next_seq past it (bytes that later fill that hole are
