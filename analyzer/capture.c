@@ -72,14 +72,19 @@ void rd_capture_handle_signals(struct rd_capture *cap, volatile sig_atomic_t *st
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The RDP ports plus what explains their failures: Kerberos, DNS, ICMP errors. */
+/*
+ * The RDP ports plus what explains their failures: Kerberos, DNS, ICMP errors,
+ * ANDed with the user's expression.  On Ethernet the same test is repeated
+ * behind one and two VLAN tags; libpcap's "vlan" shifts the offsets for the
+ * rest of the expression, so the tagged forms nest instead of following each
+ * other: "X or (vlan and (X or (vlan and X)))".
+ */
 static int build_filter(const struct rd_capture_opts *o, int dlt, char *buf, size_t size)
 {
-    char base[1024];
-    size_t n = 0;
+    char base[1024], one[1536];
+    size_t n;
     int w;
 
-    base[0] = '\0';
     w = snprintf(base, sizeof(base), "(");
     n = (size_t)w;
     for (unsigned i = 0; i < o->nports && n < sizeof(base); i++) {
@@ -89,23 +94,20 @@ static int build_filter(const struct rd_capture_opts *o, int dlt, char *buf, siz
     if (n < sizeof(base)) {
         snprintf(base + n, sizeof(base) - n, " or port 88 or port 53 or icmp or icmp6)");
     }
-    if (dlt == DLT_EN10MB) {
-        w = snprintf(buf, size, "(%s or (vlan and %s) or (vlan and vlan and %s))", base, base,
-                     base);
+    if (o->filter != NULL && o->filter[0] != '\0') {
+        w = snprintf(one, sizeof(one), "(%s and (%s))", base, o->filter);
     } else {
-        w = snprintf(buf, size, "%s", base);
+        w = snprintf(one, sizeof(one), "%s", base);
     }
-    if (w < 0 || (size_t)w >= size) {
+    if (w < 0 || (size_t)w >= sizeof(one)) {
         return -1;
     }
-    if (o->filter != NULL && o->filter[0] != '\0') {
-        size_t used = (size_t)w;
-        w = snprintf(buf + used, size - used, " and (%s)", o->filter);
-        if (w < 0 || (size_t)w >= size - used) {
-            return -1;
-        }
+    if (dlt == DLT_EN10MB) {
+        w = snprintf(buf, size, "%s or (vlan and (%s or (vlan and %s)))", one, one, one);
+    } else {
+        w = snprintf(buf, size, "%s", one);
     }
-    return 0;
+    return w < 0 || (size_t)w >= size ? -1 : 0;
 }
 
 static int compile(struct rd_capture *cap, const struct rd_capture_opts *o, char *errbuf,

@@ -519,6 +519,67 @@ static void fallback(const struct rd_dfacts *f, struct rd_verdict *v)
     rd_diag_cite_close(c, v);
 }
 
+/* Heavy loss is worth a word even on a connection that worked: more than this
+ * share of a direction's segments retransmitted, and at least a handful. */
+#define RETRANS_WARN_PERMILLE 20
+#define RETRANS_WARN_MIN      5
+
+static void add_warning(struct rd_verdict *v, const char *text)
+{
+    size_t n = strlen(v->warning);
+
+    if (n > 0 && n + 2 < sizeof(v->warning)) {
+        snprintf(v->warning + n, sizeof(v->warning) - n, "; %s", text);
+    } else if (n == 0) {
+        snprintf(v->warning, sizeof(v->warning), "%s", text);
+    }
+}
+
+/* Findings that do not make a connection fail but that a sysadmin should hear. */
+static void warnings(const struct rd_dfacts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+    const struct rd_tls_facts *t = f->s != NULL ? &f->s->tls : NULL;
+    char buf[160];
+
+    if (v->outcome == RD_OUTCOME_FAILED) {
+        return;
+    }
+    if (t != NULL && t->cert_parsed) {
+        if (t->expired) {
+            add_warning(v, "the server certificate had expired at capture time (the user "
+                           "accepted it)");
+        } else if (t->not_yet_valid) {
+            add_warning(v, "the server certificate was not yet valid at capture time");
+        } else if (t->expiring_soon) {
+            add_warning(v, "the server certificate expires within 30 days");
+        }
+        if (t->weak_key) {
+            add_warning(v, "the server certificate's key is weak");
+        }
+        if (t->weak_sig) {
+            add_warning(v, "the server certificate is signed with a weak hash (SHA-1 or MD5)");
+        }
+    }
+    for (int d = 0; d < 2; d++) {
+        const struct rd_tcpdir *td = &c->tcp[d];
+        if (td->retrans >= RETRANS_WARN_MIN &&
+            (uint64_t)td->retrans * 1000 > td->packets * RETRANS_WARN_PERMILLE) {
+            snprintf(buf, sizeof(buf), "heavy loss: %u of the %s's %llu segments retransmitted",
+                     td->retrans, d == RD_DIR_C2S ? "client" : "server",
+                     (unsigned long long)td->packets);
+            add_warning(v, buf);
+        }
+        if (td->zero_windows > 0) {
+            snprintf(buf, sizeof(buf),
+                     "the %s advertised a zero window %u times (a stalled "
+                     "receiver)",
+                     d == RD_DIR_C2S ? "client" : "server", td->zero_windows);
+            add_warning(v, buf);
+        }
+    }
+}
+
 void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
 {
     const struct rd_cause_info *info;
@@ -542,6 +603,7 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
     if (v->cause == RD_CAUSE_COUNT) {
         fallback(&f, v);
     }
+    warnings(&f, v);
     info = rd_cause_info(v->cause);
     if (v->detail_json[0] == '\0') {
         snprintf(v->detail_json, sizeof(v->detail_json), "{}");
