@@ -9,6 +9,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kerberos.h"
+#include "ntstatus.h"
+
+/* NTSTATUS codes not named in ntstatus.h (MS-ERREF 2.3.1). */
+#define NT_ACCOUNT_EXPIRED        0xC0000193u
+#define NT_PASSWORD_MUST_CHANGE   0xC0000224u
+#define NT_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
+
+/* RFC 4120 7.5.9. */
+#define KRB_AP_ERR_SKEW 37
+
+/* Early User Authorization Result (MS-RDPBCGR 2.2.10.2). */
+#define AUTHZ_SUCCESS 0x00000000u
+
 /* ---- CredSSP / NLA -------------------------------------------------------- */
 
 /* A TSRequest that carries only an errorCode (MS-CSSP 2.2.1, version 3 and
@@ -18,6 +32,10 @@
 bool rd_diag_credssp_error_pattern(const struct rd_session *s)
 {
     const struct rd_credssp_facts *k = &s->credssp;
+
+    if (s->dec.has_error && s->dec.error_dir == RD_DIR_S2C) {
+        return true; /* decrypted: the errorCode itself */
+    }
 
     for (unsigned i = 0; i < k->n_legs; i++) {
         const struct rd_credssp_leg *l = &k->legs[i];
@@ -34,12 +52,40 @@ static const char *pkg_name(enum rd_auth_pkg p)
     return p == RD_PKG_NTLM ? "ntlm" : p == RD_PKG_KERBEROS ? "kerberos" : "unknown";
 }
 
+/* The Early User Authorization Result as decrypted: anything but AUTHZ_SUCCESS. */
+static bool access_denied_decoded(const struct rd_dfacts *f, struct rd_verdict *v)
+{
+    const struct rd_dec_facts *d = &f->s->dec;
+
+    if (d->early_auth == AUTHZ_SUCCESS) {
+        return false;
+    }
+    rd_verdict_evidence(v, d->early_auth_frame, d->early_auth_ts,
+                        "Early User Authorization Result %s (0x%08x)",
+                        rd_early_auth_name(d->early_auth), d->early_auth);
+    rd_diag_cite_close(f->c, v);
+    snprintf(v->detail_json, sizeof(v->detail_json),
+             "{\"result\":\"0x%08x\",\"result_name\":\"%s\",\"inferred\":false,"
+             "\"package\":\"%s\"}",
+             d->early_auth, rd_early_auth_name(d->early_auth), pkg_name(f->s->credssp.pkg));
+    snprintf(v->explanation, sizeof(v->explanation),
+             "The user's credentials were accepted, but the server's Early User Authorization "
+             "Result was %s (0x%08x): the account is not allowed to log on through Remote "
+             "Desktop (not in Remote Desktop Users, or denied the \"Allow log on through Remote "
+             "Desktop Services\" right).",
+             rd_early_auth_name(d->early_auth), d->early_auth);
+    return true;
+}
+
 bool rd_rule_access_denied(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_session *s = f->s;
     const struct rd_credssp_facts *k;
     const struct rd_credssp_leg *l = NULL;
 
+    if (s != NULL && s->dec.has_early_auth) {
+        return access_denied_decoded(f, v);
+    }
     if (s == NULL || !s->nla || !s->credssp.reached[RD_LEG_EARLY_AUTH] ||
         s->phase != RD_PHASE_EARLY_USER_AUTH || !f->closed) {
         return false;
@@ -60,6 +106,136 @@ bool rd_rule_access_denied(const struct rd_dfacts *f, struct rd_verdict *v)
              "The user's credentials were accepted, but the server's Early User Authorization "
              "Result was followed by the end of the connection: the account is not allowed to "
              "log on through Remote Desktop (inferred from the encrypted record sizes).");
+    return true;
+}
+
+static const char *const remedy_ntlm_policy[] = {
+    "Connect by the server's DNS name (not its IP address) from a domain-joined client so "
+    "Kerberos can be used instead of NTLM.",
+    "Or allow inbound NTLM on the server (Network security: Restrict NTLM: Incoming NTLM "
+    "traffic) and check the user is not in Protected Users, which cannot use NTLM.",
+};
+static const char *const remedy_credentials[] = {
+    "Check the user name, domain and password (and the keyboard layout / Caps Lock).",
+    "Check the domain controller's security log (event 4625) for the failure reason.",
+};
+static const char *const remedy_account[] = {
+    "Unlock, enable or renew the account, or change its expired password, then retry.",
+    "Check the account's logon hours and workstation restrictions in Active Directory.",
+};
+static const char *const remedy_time[] = {
+    "Synchronise the client's, the server's and the domain controller's clocks (w32tm "
+    "/resync); Kerberos allows 5 minutes of skew.",
+};
+
+/* Words and remedies for a decrypted errorCode (or KRB-ERROR). */
+static void explain_code(const struct rd_session *s, struct rd_verdict *v, const char *what)
+{
+    const struct rd_dec_facts *d = &s->dec;
+    uint32_t code = d->error_code;
+    bool ntlm = s->credssp.pkg == RD_PKG_NTLM;
+    const char *cause;
+    const char *const *rem = NULL;
+    unsigned n_rem = 0;
+
+    if (d->has_krb_error && d->krb_error == KRB_AP_ERR_SKEW) {
+        cause = "the clocks of the client and the server (or its domain controller) differ by "
+                "more than Kerberos allows";
+        rem = remedy_time;
+        n_rem = 1;
+    } else if (!d->has_error) {
+        cause = "the server refused the authentication";
+    } else if (code == RD_SEC_E_UNSUPPORTED_FUNCTION ||
+               (code == RD_NTSTATUS_ACCOUNT_RESTRICTION && ntlm)) {
+        cause = ntlm ? "NTLM is refused: the server (or domain) restricts incoming NTLM by "
+                       "policy, or the account is in Protected Users, which cannot use NTLM"
+                     : "the server does not support the requested authentication";
+        rem = remedy_ntlm_policy;
+        n_rem = 2;
+    } else if (code == RD_NTSTATUS_LOGON_FAILURE || code == RD_SEC_E_LOGON_DENIED) {
+        cause = "the user name or password is wrong";
+        rem = remedy_credentials;
+        n_rem = 2;
+    } else if (code == RD_NTSTATUS_ACCOUNT_LOCKED_OUT || code == RD_NTSTATUS_ACCOUNT_DISABLED ||
+               code == RD_NTSTATUS_PASSWORD_EXPIRED || code == NT_ACCOUNT_EXPIRED ||
+               code == NT_PASSWORD_MUST_CHANGE || code == RD_NTSTATUS_ACCOUNT_RESTRICTION) {
+        cause = "the account may not log on as it is (locked out, disabled, expired, or its "
+                "password expired or must change)";
+        rem = remedy_account;
+        n_rem = 2;
+    } else if (code == RD_SEC_E_TIME_SKEW) {
+        cause = "the clocks of the client and the server differ too much";
+        rem = remedy_time;
+        n_rem = 1;
+    } else if (code == NT_LOGON_TYPE_NOT_GRANTED) {
+        cause = "the account is not granted this logon type on the server";
+    } else {
+        cause = "the server's authentication provider refused the logon";
+    }
+    snprintf(v->explanation, sizeof(v->explanation),
+             "Network Level Authentication failed: %s; %s. %s", what, cause,
+             d->has_error ? rd_ntstatus_meaning(code) : "");
+    for (unsigned i = 0; i < n_rem && i < RD_REMEDY_MAX; i++) {
+        v->remedies[i] = rem[i];
+    }
+    v->n_remedies = n_rem;
+}
+
+/* credssp_failure with the exchange decrypted: cite the errorCode itself. */
+static bool credssp_failure_decoded(const struct rd_dfacts *f, struct rd_verdict *v,
+                                    const char *stage)
+{
+    const struct rd_session *s = f->s;
+    const struct rd_dec_facts *d = &s->dec;
+    char what[200];
+    size_t n;
+
+    if (d->has_error) {
+        rd_verdict_evidence(v, d->error_frame, d->error_ts,
+                            "server's TSRequest errorCode 0x%08x %s", d->error_code,
+                            rd_ntstatus_name(d->error_code));
+    }
+    if (d->has_krb_error) {
+        rd_verdict_evidence(v, d->krb_error_frame, d->krb_error_ts, "Kerberos KRB-ERROR %d %s",
+                            d->krb_error, rd_krb_error_name(d->krb_error));
+    }
+    rd_diag_cite_close(f->c, v);
+    n = (size_t)snprintf(v->detail_json, sizeof(v->detail_json),
+                         "{\"stage\":\"%s\",\"package\":\"%s\",\"package_inferred\":%s,"
+                         "\"decrypted\":true",
+                         stage, pkg_name(s->credssp.pkg), d->pkg_known ? "false" : "true");
+    if (d->has_error && n < sizeof(v->detail_json)) {
+        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
+                              ",\"error_code\":\"0x%08x\",\"error\":\"%s\"", d->error_code,
+                              rd_ntstatus_name(d->error_code));
+    } else if (n < sizeof(v->detail_json)) {
+        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
+                              ",\"error_code\":null");
+    }
+    if (d->has_krb_error && n < sizeof(v->detail_json)) {
+        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
+                              ",\"krb_error\":%d,\"krb_error_name\":\"%s\"", d->krb_error,
+                              rd_krb_error_name(d->krb_error));
+    }
+    if (n < sizeof(v->detail_json)) {
+        snprintf(v->detail_json + n, sizeof(v->detail_json) - n, "}");
+    }
+    if (d->has_error) {
+        snprintf(what, sizeof(what),
+                 "the server answered the client's %s authentication with "
+                 "errorCode 0x%08x %s",
+                 s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM", d->error_code,
+                 rd_ntstatus_name(d->error_code));
+    } else if (d->has_krb_error) {
+        snprintf(what, sizeof(what), "the server answered with Kerberos error %d %s", d->krb_error,
+                 rd_krb_error_name(d->krb_error));
+    } else {
+        snprintf(what, sizeof(what),
+                 "the server ended CredSSP after the client's %s "
+                 "authentication without an errorCode or pubKeyAuth",
+                 s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
+    }
+    explain_code(s, v, what);
     return true;
 }
 
@@ -98,6 +274,9 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
         stage = "after_negotiate";
     } else {
         stage = "before_negotiate";
+    }
+    if (s->dec.decrypting && (s->dec.has_error || s->dec.has_krb_error || s->dec.n_req > 0)) {
+        return credssp_failure_decoded(f, v, stage);
     }
     if (last_client != NULL) {
         rd_verdict_evidence(v, last_client->frame, last_client->ts,
