@@ -402,6 +402,11 @@ static void tcp_packet(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
     if ((p->flags & RD_TCP_RST) == 0 && (p->flags & RD_TCP_SYN) == 0 &&
         (p->paylen_wire > 0 || (p->flags & RD_TCP_FIN))) {
         on_payload(c, p, dir);
+    } else if ((p->flags & (RD_TCP_SYN | RD_TCP_FIN | RD_TCP_RST)) == 0 &&
+               c->stream[dir].have_base && p->seq == c->stream[dir].next_seq - 1) {
+        /* A zero-length probe one byte behind (RFC 1122 4.2.3.6): a keep-alive. */
+        t->keepalives++;
+        rd_conn_noise(c, p, dir, RD_EV_KEEPALIVE, "keep-alive");
     }
     if (p->flags & RD_TCP_ACK) {
         if (!t->acked_any || rd_seq_gt(p->ack, t->highest_ack)) {

@@ -216,21 +216,54 @@ static int parse_expect(const char *path, struct expect_file *x, char *err, size
 }
 
 /* The options an expected file may give its capture. */
-static int apply_options(const char *opts, struct rd_run_opts *ro, uint16_t *ports,
-                         unsigned *nports, char *err, size_t errsize)
+/* Key files named by an expected file, resolved next to it. */
+struct key_paths {
+    char keylog[PATH_LEN];
+    char rsakey[PATH_LEN];
+};
+
+static int beside(const char *dir, const char *name, char *out, size_t size)
+{
+    int w =
+        name[0] == '/' ? snprintf(out, size, "%s", name) : snprintf(out, size, "%s/%s", dir, name);
+
+    return w < 0 || (size_t)w >= size ? -1 : 0;
+}
+
+/* The options an expected file may give its capture. */
+static int apply_options(const char *opts, const char *dir, struct rd_run_opts *ro, uint16_t *ports,
+                         unsigned *nports, struct key_paths *keys, char *err, size_t errsize)
 {
     char buf[256];
     char *tok, *save = NULL;
 
     snprintf(buf, sizeof(buf), "%s", opts);
     for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
-        char *arg = strtok_r(NULL, " \t", &save);
+        char *arg;
         unsigned long v;
         char *end;
 
+        if (strcmp(tok, "--no-embedded-keys") == 0) {
+            ro->no_embedded_keys = true;
+            continue;
+        }
+        arg = strtok_r(NULL, " \t", &save);
         if (arg == NULL) {
             snprintf(err, errsize, "options: '%s' needs a value", tok);
             return -1;
+        }
+        if (strcmp(tok, "--keylog") == 0 || strcmp(tok, "--rsa-key") == 0) {
+            char *dst = tok[2] == 'k' ? keys->keylog : keys->rsakey;
+            if (beside(dir, arg, dst, PATH_LEN) != 0) {
+                snprintf(err, errsize, "options: path too long: %s", arg);
+                return -1;
+            }
+            if (tok[2] == 'k') {
+                ro->keylog_file = dst;
+            } else {
+                ro->rsakey_file = dst;
+            }
+            continue;
         }
         v = strtoul(arg, &end, 10);
         if (*end != '\0') {
@@ -363,6 +396,8 @@ static bool find_capture(const char *expect_path, const struct expect_file *x, c
 static enum check_result check_one(const char *expect_path, FILE *out)
 {
     static struct expect_file x;
+    static struct key_paths keys;
+    char dir[PATH_LEN];
     struct got_list got = {NULL, 0, 0};
     struct rd_run_opts ro;
     struct rd_run run;
@@ -383,7 +418,8 @@ static enum check_result check_one(const char *expect_path, FILE *out)
     }
     memset(&ro, 0, sizeof(ro));
     rd_engine_default_opts(&ro.eng);
-    if (apply_options(x.options, &ro, ports, &nports, err, sizeof(err)) != 0) {
+    dir_of(expect_path, dir, sizeof(dir));
+    if (apply_options(x.options, dir, &ro, ports, &nports, &keys, err, sizeof(err)) != 0) {
         fprintf(out, "ERROR %s: %s\n", name, err);
         return CHECK_ERROR;
     }
