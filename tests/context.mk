@@ -1,0 +1,1 @@
+# tests/context.mk
