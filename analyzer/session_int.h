@@ -27,7 +27,8 @@ void rd_sess_credssp_leg(struct rd_conn *c, enum rd_dir dir, const struct rd_pac
 void rd_sess_tls_free(struct rd_session *s);
 
 /* Decrypted application data of direction dir, in order (session_nla.c): CredSSP
- * TSRequests, the Early User Authorization Result, then TPKTs. */
+ * TSRequests, the Early User Authorization Result, then TPKTs. With keys the
+ * CredSSP legs count the decrypted TSRequest bytes. */
 void rd_sess_nla_plaintext(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
                            const uint8_t *data, size_t len);
 
