@@ -165,6 +165,25 @@ struct rd_conn {
     bool closed; /* RST seen or both FINs seen */
     int64_t closed_ts;
 
+    /* What the path diagnosis needs (who really sent the close, silences, ICMP). */
+    int64_t gap_ns;      /* silence before the current packet */
+    int64_t prev_gap_ns; /* silence before the previous packet */
+    uint8_t last_dir;    /* who sent the last packet */
+    int64_t max_gap_ns;  /* longest silence between two packets */
+    uint64_t max_gap_end_frame;
+    int64_t close_prev_gap_ns; /* silence before the packet that preceded the first close */
+    int64_t close_resp_ns;     /* from that packet to the first close */
+    uint8_t close_prev_dir;    /* who sent the packet that preceded the first close */
+    uint64_t close_prev_frame;
+    uint16_t close_claimed_ipid_prev; /* the claimed sender's last IP ID before the close */
+    bool close_claimed_ipid_known;
+    struct rd_closepkt rst_other; /* the first RST in the other direction (kind NONE if none) */
+    uint32_t icmp_count;
+    bool icmp_too_big; /* fragmentation needed / packet too big quoting this flow */
+    uint32_t icmp_mtu;
+    uint64_t icmp_frame;
+    int64_t icmp_ts;
+
     struct rd_session *session;       /* allocated with the first payload byte */
     const struct rd_secrets *secrets; /* the run's keys, or NULL */
 

@@ -234,14 +234,62 @@ static void derive(const struct rd_conn *c, struct rd_dfacts *f)
 /* Did the packet claim to come from an endpoint whose own packets look
  * different?  A TTL more than one hop away from every TTL that endpoint used
  * before is the first signal; issue-level work adds IP ID and timing. */
-static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closepkt *k)
+/* IP IDs of one host move forward slowly between two of its packets on one
+ * connection; a jump this large (or a zero from a host that never sent one)
+ * means another host made the packet. */
+#define IPID_JUMP_MAX 1024
+
+/*
+ * Did the first RST come from the endpoint it claims?  Signals, each against
+ * the claimed sender's own earlier packets: TTL outside the range it used, an
+ * IP ID out of its sequence, an answer faster than the round trip allows (only
+ * measurable when the capture is near the other endpoint), RSTs sent to both
+ * ends at once.  A TTL mismatch decides alone; an IP ID mismatch needs timing
+ * or the two-way pattern beside it.
+ */
+static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closepkt *k,
+                                 struct rd_close_check *ck)
 {
     const struct rd_tcpdir *t = &c->tcp[k->dir];
+    int64_t syn_rtt = c->start_seen && c->synack_frame != 0 ? c->synack_ts - c->syn_ts : -1;
+    bool near_client = syn_rtt >= 0 && c->rtt_ns > 0 && syn_rtt * 10 >= c->rtt_ns * 8;
+    bool observable = k->dir == RD_DIR_S2C ? near_client : !near_client;
+    size_t n = 0;
 
-    if (!t->have_ttl || t->packets <= 1) {
+    memset(ck, 0, sizeof(*ck));
+    if (k->kind != RD_CLOSE_RST || !t->have_ttl || t->packets < 2) {
         return false;
     }
-    return k->ttl + 1 < t->ttl_min || k->ttl > t->ttl_max + 1;
+    ck->ttl_mismatch = k->ttl < t->ttl_min || k->ttl > t->ttl_max;
+    if (c->close_claimed_ipid_known && k->has_ipid) {
+        uint16_t delta = (uint16_t)(k->ipid - c->close_claimed_ipid_prev);
+        ck->ipid_mismatch = delta == 0 || delta > IPID_JUMP_MAX;
+    }
+    ck->too_fast = observable && c->rtt_ns >= 1000000 && c->close_prev_dir != k->dir &&
+                   c->close_resp_ns * 4 < c->rtt_ns;
+    ck->both_ways = c->rst_other.kind == RD_CLOSE_RST &&
+                    c->rst_other.ts_ns - k->ts_ns < (c->rtt_ns > 0 ? c->rtt_ns / 2 : 1000000);
+    if (ck->ttl_mismatch) {
+        n += (size_t)snprintf(ck->text + n, sizeof(ck->text) - n,
+                              "TTL %u, the %s's packets had %u..%u; ", k->ttl,
+                              k->dir == RD_DIR_C2S ? "client" : "server", t->ttl_min, t->ttl_max);
+    }
+    if (ck->ipid_mismatch && n < sizeof(ck->text)) {
+        n += (size_t)snprintf(
+            ck->text + n, sizeof(ck->text) - n, "IP ID 0x%04x after the %s's 0x%04x; ", k->ipid,
+            k->dir == RD_DIR_C2S ? "client" : "server", c->close_claimed_ipid_prev);
+    }
+    if (ck->too_fast && n < sizeof(ck->text)) {
+        n += (size_t)snprintf(ck->text + n, sizeof(ck->text) - n,
+                              "sent %.3f ms after the other side's packet, faster than the %.3f "
+                              "ms round trip; ",
+                              (double)c->close_resp_ns / 1e6, (double)c->rtt_ns / 1e6);
+    }
+    if (ck->both_ways && n < sizeof(ck->text)) {
+        snprintf(ck->text + n, sizeof(ck->text) - n, "RSTs sent towards both ends at once; ");
+    }
+    ck->middlebox = ck->ttl_mismatch || (ck->ipid_mismatch && (ck->too_fast || ck->both_ways));
+    return ck->middlebox;
 }
 
 /* Was a side left waiting for an answer when the packets stopped? */
@@ -275,7 +323,7 @@ static bool left_waiting(const struct rd_dfacts *f)
     return false;
 }
 
-static void common(const struct rd_dfacts *f, struct rd_verdict *v)
+static void common(struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_conn *c = f->c;
 
@@ -283,7 +331,7 @@ static void common(const struct rd_dfacts *f, struct rd_verdict *v)
     if (f->closed) {
         v->close = (enum rd_close_kind)c->first_close.kind;
         v->closed_by = f->closer_dir == RD_DIR_C2S ? RD_CLOSED_CLIENT : RD_CLOSED_SERVER;
-        if (close_from_middlebox(c, &c->first_close)) {
+        if (close_from_middlebox(c, &c->first_close, &f->close_check)) {
             v->closed_by = RD_CLOSED_MIDDLEBOX;
         }
     } else {
@@ -366,20 +414,37 @@ bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_conn *c = f->c;
     const struct rd_closepkt *k = &c->first_close;
-    const struct rd_tcpdir *t;
+    const struct rd_close_check *ck = &f->close_check;
+    const char *who = k->dir == RD_DIR_C2S ? "client" : "server";
 
-    if (!f->closed || k->kind != RD_CLOSE_RST || v->closed_by != RD_CLOSED_MIDDLEBOX) {
+    if (!f->closed || k->kind != RD_CLOSE_RST || !ck->middlebox) {
         return false;
     }
-    t = &c->tcp[k->dir];
-    rd_verdict_evidence(v, k->frame, k->ts_ns,
-                        "RST claiming to come from the %s with TTL %u; the %s's own packets had "
-                        "TTL %u..%u",
-                        k->dir == RD_DIR_C2S ? "client" : "server", k->ttl,
-                        k->dir == RD_DIR_C2S ? "client" : "server", t->ttl_min, t->ttl_max);
+    if (c->close_prev_frame != 0) {
+        rd_verdict_evidence(v, c->close_prev_frame, 0, "the last packet before the reset");
+    }
+    rd_verdict_evidence(v, k->frame, k->ts_ns, "RST claiming to come from the %s: %s", who,
+                        ck->text);
+    if (c->rst_other.kind == RD_CLOSE_RST) {
+        rd_verdict_evidence(v, c->rst_other.frame, c->rst_other.ts_ns,
+                            "RST claiming to come from the %s (TTL %u)",
+                            c->rst_other.dir == RD_DIR_C2S ? "client" : "server", c->rst_other.ttl);
+    }
     snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"claimed\":\"%s\",\"rst_ttl\":%u,\"endpoint_ttl_min\":%u,\"endpoint_ttl_max\":%u}",
-             k->dir == RD_DIR_C2S ? "client" : "server", k->ttl, t->ttl_min, t->ttl_max);
+             "{\"claimed\":\"%s\",\"rst_ttl\":%u,\"endpoint_ttl_min\":%u,\"endpoint_ttl_max\":%u,"
+             "\"ttl_mismatch\":%s,\"ipid_mismatch\":%s,\"too_fast\":%s,\"both_ways\":%s,"
+             "\"phase\":\"%s\"}",
+             who, k->ttl, c->tcp[k->dir].ttl_min, c->tcp[k->dir].ttl_max,
+             ck->ttl_mismatch ? "true" : "false", ck->ipid_mismatch ? "true" : "false",
+             ck->too_fast ? "true" : "false", ck->both_ways ? "true" : "false",
+             rd_phase_name(v->phase));
+    snprintf(v->explanation, sizeof(v->explanation),
+             "A device on the path reset the connection in the %s phase: the RST claims to come "
+             "from the %s but does not match the %s's own packets (%s). A firewall, IPS, proxy or "
+             "antivirus that inspects RDP or TLS sends such resets%s.",
+             rd_phase_name(v->phase), who, who, ck->text,
+             v->phase == RD_PHASE_TLS ? " (here right at the TLS ClientHello: TLS inspection)"
+                                      : "");
     return true;
 }
 

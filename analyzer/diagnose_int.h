@@ -19,6 +19,13 @@
  * followed its unanswered data. */
 #define RD_WAIT_NS (3 * RD_NS_PER_SEC)
 
+/* Whether the first RST came from the endpoint it claims (see diagnose.c). */
+struct rd_close_check {
+    bool ttl_mismatch, ipid_mismatch, too_fast, both_ways;
+    bool middlebox;
+    char text[200]; /* the signals that disagreed, in words */
+};
+
 /* What every rule needs, derived once. */
 struct rd_dfacts {
     const struct rd_conn *c;
@@ -28,6 +35,7 @@ struct rd_dfacts {
     enum rd_dir closer_dir;
     bool syn_unanswered;
     int64_t silence_ns; /* from the last packet to the end of the capture */
+    struct rd_close_check close_check;
 };
 
 /* Cite the first FIN/RST of the connection. */

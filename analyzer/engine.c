@@ -295,6 +295,10 @@ static void on_established(struct rd_conn *c, const struct rd_packet *p)
 
 static void on_rst(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir)
 {
+    if (c->first_close.kind == RD_CLOSE_RST && c->first_close.dir != (uint8_t)dir &&
+        c->rst_other.kind == RD_CLOSE_NONE) {
+        record_close(c, p, dir, RD_CLOSE_RST, &c->rst_other);
+    }
     c->rst_count[dir]++;
     record_close(c, p, dir, RD_CLOSE_RST, &c->last_rst);
     if (c->first_close.kind == RD_CLOSE_NONE) {
@@ -387,10 +391,31 @@ static void tcp_packet(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
     if (t->packets == 1) {
         t->first_ts = p->ts_ns;
     }
+    if (c->last_frame != 0) {
+        c->gap_ns = p->ts_ns - c->last_ts;
+        if (c->gap_ns > c->max_gap_ns) {
+            c->max_gap_ns = c->gap_ns;
+            c->max_gap_end_frame = p->frame;
+        }
+    }
+    if ((p->flags & (RD_TCP_RST | RD_TCP_FIN)) != 0 && c->first_close.kind == RD_CLOSE_NONE) {
+        /* Remember what came just before the first close: who spoke, after how
+         * long a silence, and the claimed sender's last IP ID. */
+        c->close_prev_gap_ns = c->prev_gap_ns;
+        c->close_resp_ns = c->last_frame != 0 ? p->ts_ns - c->last_ts : 0;
+        c->close_prev_dir = c->last_dir;
+        c->close_prev_frame = c->last_frame;
+        c->close_claimed_ipid_known = t->have_ipid && !t->ipid_zero;
+        c->close_claimed_ipid_prev = t->ipid_last;
+    }
+    c->prev_gap_ns = c->gap_ns;
     t->last_ts = p->ts_ns;
     c->last_ts = p->ts_ns;
     c->last_frame = p->frame;
-    note_ip(t, p);
+    c->last_dir = (uint8_t)dir;
+    if ((p->flags & RD_TCP_RST) == 0) {
+        note_ip(t, p); /* a RST is a claim to check against this profile, not part of it */
+    }
 
     if (p->flags & RD_TCP_SYN) {
         on_syn(c, p, dir);
@@ -493,12 +518,62 @@ static bool is_reuse(const struct rd_conn *c, const struct rd_packet *p, bool fr
     return c->stream[RD_DIR_C2S].syn_seen && c->stream[RD_DIR_C2S].isn != p->seq;
 }
 
+/* ICMP fragmentation needed (type 3 code 4) and ICMPv6 packet too big (type 2). */
+static bool is_too_big(const struct rd_packet *p)
+{
+    return (p->l4 == RD_L4_ICMP && p->icmp_type == 3 && p->icmp_code == 4) ||
+           (p->l4 == RD_L4_ICMP6 && p->icmp_type == 2);
+}
+
+/* An ICMP error quoting a tracked connection's segment goes on its timeline. */
+static void on_icmp(struct rd_engine *e, const struct rd_packet *p)
+{
+    struct rd_packet q;
+    struct rd_conn *c;
+    bool from_client = false;
+    char from[64];
+
+    memset(&q, 0, sizeof(q));
+    q.src = p->quote.src;
+    q.dst = p->quote.dst;
+    q.sport = p->quote.sport;
+    q.dport = p->quote.dport;
+    c = rd_flow_lookup(&e->flows, &q, &from_client);
+    if (c == NULL) {
+        e->stats.other++;
+        return;
+    }
+    c->icmp_count++;
+    rd_addr_format(&p->src, from, sizeof(from));
+    if (is_too_big(p)) {
+        if (!c->icmp_too_big) {
+            c->icmp_too_big = true;
+            c->icmp_mtu = p->icmp_mtu;
+            c->icmp_frame = p->frame;
+            c->icmp_ts = p->ts_ns;
+        }
+        rd_conn_event(c, p, from_client ? RD_DIR_C2S : RD_DIR_S2C, RD_EV_ICMP,
+                      "ICMP %s from %s: MTU %u on the path of the %s's segment",
+                      p->l4 == RD_L4_ICMP ? "fragmentation needed" : "packet too big", from,
+                      p->icmp_mtu, from_client ? "client" : "server");
+    } else if (c->icmp_count <= 4) {
+        rd_conn_event(c, p, from_client ? RD_DIR_C2S : RD_DIR_S2C, RD_EV_ICMP,
+                      "ICMP%s type %u code %u from %s about the %s's segment",
+                      p->l4 == RD_L4_ICMP6 ? "v6" : "", p->icmp_type, p->icmp_code, from,
+                      from_client ? "client" : "server");
+    }
+}
+
 void rd_engine_packet(struct rd_engine *e, const struct rd_packet *p)
 {
     struct rd_conn *c;
     bool from_client = false;
 
     advance_clock(e, p->ts_ns);
+    if ((p->l4 == RD_L4_ICMP || p->l4 == RD_L4_ICMP6) && p->quote.valid && p->quote.proto == 6) {
+        on_icmp(e, p);
+        return;
+    }
     if (p->l4 != RD_L4_TCP ||
         (!rd_engine_is_rdp_port(e, p->sport) && !rd_engine_is_rdp_port(e, p->dport))) {
         e->stats.other++;
