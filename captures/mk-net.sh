@@ -170,7 +170,6 @@ mk_idle_then_reset() {
     in_r sysctl -q -w net.netfilter.nf_conntrack_tcp_loose=0
     in_r sysctl -q -w net.netfilter.nf_conntrack_tcp_timeout_established=3
     cap_start "$1"
-    cap_start "${1%.pcap}-server.pcap" "$RDPD_NS_S" rdpd-s0
     client 12
     cap_stop
 }

@@ -15,7 +15,8 @@ a raw IP socket:
 
 Exactly the receiver's RCV.NXT, so both stacks accept them (RFC 793 3.4; RFC 5961 3.2
 asks for an exact match).  The RSTs carry TTL --ttl (default 64, what the router's own
-packets carry, while forwarded packets arrive with 63) and IP ID 0, so the ends can tell
+packets carry, while forwarded packets arrive with 63) and IP ID 0 in the header, which the
+kernel replaces with an ID of its own (raw sockets do that for ID 0), so the ends can tell
 they are not the peer's.  If one end keeps talking afterwards (a RST lost in a race), the
 RSTs are sent again with fresh numbers, at most 3 times.  Exits 0 after the RSTs, 1 when
 --deadline passed first.  Python 3 standard library only; needs CAP_NET_RAW.
