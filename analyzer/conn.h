@@ -54,10 +54,12 @@ struct rd_event {
     char text[RD_EVENT_TEXT];
 };
 
+#define RD_EVIDENCE_TEXT 240
+
 struct rd_evidence {
     uint64_t frame;
     int64_t ts_ns;
-    char text[RD_EVENT_TEXT];
+    char text[RD_EVIDENCE_TEXT];
 };
 
 /* A frame signature, to tell a frame captured twice from a retransmission. */
@@ -80,8 +82,15 @@ struct rd_tcpdir {
     uint32_t keepalives;
     uint64_t gap_bytes;         /* bytes the capture missed */
     uint32_t full_size_retrans; /* retransmissions of MSS-sized segments */
-    uint16_t max_seg;           /* largest payload sent */
-    uint16_t mss;               /* MSS option announced */
+    uint64_t first_full_retrans_frame;
+    int64_t first_full_retrans_ts;
+    uint64_t unacked_frame; /* first data frame sent since everything was acknowledged */
+    int64_t unacked_ts;
+    uint64_t first_ooo_frame; /* first segment that arrived ahead of a hole */
+    int64_t first_ooo_ts;
+    uint64_t hole_ack_frame; /* the peer's first ACK that reported the hole (a dup ACK) */
+    uint16_t max_seg;        /* largest payload sent */
+    uint16_t mss;            /* MSS option announced */
     bool have_ttl;
     uint8_t ttl_first, ttl_min, ttl_max;
     bool have_ipid;

@@ -288,6 +288,10 @@ static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closep
     if (ck->both_ways && n < sizeof(ck->text)) {
         snprintf(ck->text + n, sizeof(ck->text) - n, "RSTs sent towards both ends at once; ");
     }
+    n = strlen(ck->text);
+    if (n >= 2) {
+        ck->text[n - 2] = '\0'; /* the last "; " */
+    }
     ck->middlebox = ck->ttl_mismatch || (ck->ipid_mismatch && (ck->too_fast || ck->both_ways));
     return ck->middlebox;
 }
@@ -297,9 +301,15 @@ static bool left_waiting(const struct rd_dfacts *f)
 {
     const struct rd_conn *c = f->c;
 
-    /* Retransmitted SYNs show a client waiting, however soon the capture stopped. */
+    /* Retransmitted SYNs or data show a side waiting, however soon the capture stopped. */
     if (f->syn_unanswered && c->tcp[RD_DIR_C2S].syn_count > 1) {
         return true;
+    }
+    for (int d = 0; d < 2; d++) {
+        if (c->tcp[d].retrans >= 2 && c->tcp[d].unacked_frame != 0 &&
+            c->tcp[d].last_data_ts == c->last_ts) {
+            return true;
+        }
     }
     /* A capture that stopped right after a packet shows no waiting. */
     if (c->ended_by_capture && f->silence_ns < RD_WAIT_NS) {
@@ -410,6 +420,122 @@ bool rd_rule_tcp_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
     return true;
 }
 
+/* A firewall or NAT forgets a connection after some silence (defaults are
+ * minutes to an hour).  The signature is the reset answering the first packet
+ * after a silence; a healthy peer never answers a live connection's packet
+ * with a reset, so a few seconds of silence are enough to call it. */
+#define IDLE_SILENCE_NS (4 * RD_NS_PER_SEC)
+#define IDLE_ANSWER_NS  (2 * RD_NS_PER_SEC)
+
+bool rd_rule_idle_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+    const struct rd_closepkt *k = &c->first_close;
+
+    if (!f->closed || k->kind != RD_CLOSE_RST || !c->established ||
+        c->close_prev_gap_ns < IDLE_SILENCE_NS || c->close_resp_ns > IDLE_ANSWER_NS ||
+        c->close_prev_dir == k->dir) {
+        return false;
+    }
+    rd_verdict_evidence(v, c->close_prev_frame, k->ts_ns - c->close_resp_ns,
+                        "the %s's first packet after %.0f s of silence",
+                        c->close_prev_dir == RD_DIR_C2S ? "client" : "server",
+                        (double)c->close_prev_gap_ns / RD_NS_PER_SEC);
+    rd_verdict_evidence(v, k->frame, k->ts_ns, "answered by a RST %s",
+                        f->close_check.middlebox ? "from a device on the path"
+                                                 : "claiming the peer");
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"silence_s\":%.1f,\"reset_by\":\"%s\"}",
+             (double)c->close_prev_gap_ns / RD_NS_PER_SEC,
+             f->close_check.middlebox ? "middlebox" : (k->dir == RD_DIR_C2S ? "client" : "server"));
+    snprintf(v->explanation, sizeof(v->explanation),
+             "The connection was silent for %.0f s; the next packet was answered by a reset: a "
+             "firewall or NAT on the path had forgotten the connection.",
+             (double)c->close_prev_gap_ns / RD_NS_PER_SEC);
+    return true;
+}
+
+/* Full-size segments lost again and again while smaller ones pass. */
+#define MTU_RETRANS_MIN 2
+
+bool rd_rule_path_mtu_blackhole(const struct rd_dfacts *f, struct rd_verdict *v)
+{
+    const struct rd_conn *c = f->c;
+
+    if (f->s != NULL && f->s->phase == RD_PHASE_ACTIVE) {
+        return false;
+    }
+    for (int d = 0; d < 2; d++) {
+        const struct rd_tcpdir *t = &c->tcp[d];
+        const struct rd_tcpdir *o = &c->tcp[!d];
+        const char *who = d == RD_DIR_C2S ? "client" : "server";
+
+        /* the peer never acknowledged the big segments, yet it did acknowledge
+         * smaller data of the same side before them */
+        if (t->full_size_retrans < MTU_RETRANS_MIN || !t->seq_any || !o->acked_any ||
+            !rd_seq_gt(t->seq_end, o->highest_ack) || t->bytes <= t->max_seg) {
+            continue;
+        }
+        if (t->unacked_frame != 0 && t->unacked_frame != t->first_full_retrans_frame) {
+            rd_verdict_evidence(v, t->unacked_frame, t->unacked_ts,
+                                "the %s's first unacknowledged segment", who);
+        }
+        rd_verdict_evidence(v, t->first_full_retrans_frame, t->first_full_retrans_ts,
+                            "the %s's %u-byte segment retransmitted (%u full-size "
+                            "retransmissions in all), never acknowledged",
+                            who, t->max_seg, t->full_size_retrans);
+        if (c->icmp_too_big) {
+            rd_verdict_evidence(v, c->icmp_frame, c->icmp_ts, "ICMP: path MTU %u", c->icmp_mtu);
+        }
+        rd_diag_cite_close(c, v);
+        snprintf(v->detail_json, sizeof(v->detail_json),
+                 "{\"direction\":\"%s\",\"segment\":%u,\"full_size_retransmissions\":%u,"
+                 "\"icmp_seen\":%s,\"icmp_mtu\":%u}",
+                 who, t->max_seg, t->full_size_retrans, c->icmp_too_big ? "true" : "false",
+                 c->icmp_too_big ? c->icmp_mtu : 0);
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The %s's full-size (%u-byte) segments were retransmitted again and again and "
+                 "never acknowledged, while its smaller ones got through: a link on the path has "
+                 "a smaller MTU and the ICMP message that would say so %s. Typical of VPNs and "
+                 "tunnels; the TLS certificate flight is the first large thing RDP sends.",
+                 who, t->max_seg,
+                 c->icmp_too_big ? "was seen here, yet the sender did not adapt"
+                                 : "never arrived (filtered)");
+        return true;
+    }
+    /* Seen near the receiver: a full-size hole in one direction that later,
+     * smaller segments pass around, never filled. */
+    for (int d = 0; d < 2; d++) {
+        const struct rd_tcpdir *t = &c->tcp[d];
+        const char *who = d == RD_DIR_C2S ? "client" : "server";
+
+        if (t->first_ooo_frame == 0 || t->gap_bytes < 536) {
+            continue;
+        }
+        rd_verdict_evidence(v, t->first_ooo_frame, t->first_ooo_ts,
+                            "a %s segment arrives after a hole of %llu bytes that is never filled",
+                            who, (unsigned long long)t->gap_bytes);
+        if (c->tcp[!d].hole_ack_frame != 0) {
+            rd_verdict_evidence(v, c->tcp[!d].hole_ack_frame, 0,
+                                "duplicate ACK: the %s is still waiting for the missing bytes",
+                                d == RD_DIR_C2S ? "server" : "client");
+        }
+        rd_diag_cite_close(c, v);
+        snprintf(v->detail_json, sizeof(v->detail_json),
+                 "{\"direction\":\"%s\",\"missing_bytes\":%llu,\"icmp_seen\":%s,"
+                 "\"seen_at\":\"receiver\"}",
+                 who, (unsigned long long)t->gap_bytes, c->icmp_too_big ? "true" : "false");
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "%llu bytes of the %s's data never arrived while the smaller segments after "
+                 "them did, and the %s waited until it gave up: a full-size packet is dropped on "
+                 "the path (a link with a smaller MTU whose ICMP fragmentation-needed message is "
+                 "filtered). Typical of VPNs and tunnels; the TLS certificate flight is the first "
+                 "large thing RDP sends.",
+                 (unsigned long long)t->gap_bytes, who, d == RD_DIR_C2S ? "server" : "client");
+        return true;
+    }
+    return false;
+}
+
 bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_conn *c = f->c;
@@ -421,7 +547,8 @@ bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v)
         return false;
     }
     if (c->close_prev_frame != 0) {
-        rd_verdict_evidence(v, c->close_prev_frame, 0, "the last packet before the reset");
+        rd_verdict_evidence(v, c->close_prev_frame, k->ts_ns - c->close_resp_ns,
+                            "the last packet before the reset");
     }
     rd_verdict_evidence(v, k->frame, k->ts_ns, "RST claiming to come from the %s: %s", who,
                         ck->text);
@@ -470,6 +597,12 @@ bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
     if (waiting < 0) {
         return false;
     }
+    if (c->tcp[waiting].unacked_frame != 0 &&
+        c->tcp[waiting].unacked_frame != c->tcp[waiting].last_data_frame) {
+        rd_verdict_evidence(v, c->tcp[waiting].unacked_frame, c->tcp[waiting].unacked_ts,
+                            "the %s's data, never acknowledged",
+                            waiting == RD_DIR_C2S ? "client" : "server");
+    }
     rd_verdict_evidence(v, c->tcp[waiting].last_data_frame, c->tcp[waiting].last_data_ts,
                         "the %s's last data (%u retransmissions) went unanswered",
                         waiting == RD_DIR_C2S ? "client" : "server", c->tcp[waiting].retrans);
@@ -514,7 +647,9 @@ static const struct rule rules[] = {
     {RD_CAUSE_TCP_NO_RESPONSE, rd_rule_tcp_no_response},
     {RD_CAUSE_NOT_RDP, rd_rule_not_rdp},
     {RD_CAUSE_NEG_FAILURE, rd_rule_neg_failure},
+    {RD_CAUSE_IDLE_TIMEOUT, rd_rule_idle_timeout},
     {RD_CAUSE_MIDDLEBOX_RESET, rd_rule_middlebox_reset},
+    {RD_CAUSE_PATH_MTU_BLACKHOLE, rd_rule_path_mtu_blackhole},
     {RD_CAUSE_SECURITY_MISMATCH, rd_rule_security_mismatch},
     {RD_CAUSE_TLS_VERSION_MISMATCH, rd_rule_tls_version_mismatch},
     {RD_CAUSE_CERT_REJECTED, rd_rule_cert_rejected},

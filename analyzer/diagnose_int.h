@@ -61,6 +61,8 @@ bool rd_rule_tls_server_abort(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_access_denied(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_server_disconnect(const struct rd_dfacts *f, struct rd_verdict *v);
+bool rd_rule_idle_timeout(const struct rd_dfacts *f, struct rd_verdict *v);
+bool rd_rule_path_mtu_blackhole(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v);
 bool rd_rule_client_disconnect(const struct rd_dfacts *f, struct rd_verdict *v);

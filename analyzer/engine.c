@@ -349,12 +349,24 @@ static void on_payload(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
     }
     k = rd_stream_push(&c->stream[dir], p->seq, p->payload, p->paylen, p->paylen_wire, fin, deliver,
                        &dc);
+    if ((k == RD_SEG_NEW || k == RD_SEG_OUT_OF_ORDER || k == RD_SEG_BEYOND) &&
+        t->unacked_frame == 0) {
+        t->unacked_frame = p->frame;
+        t->unacked_ts = p->ts_ns;
+    }
+    if (k == RD_SEG_OUT_OF_ORDER && t->first_ooo_frame == 0) {
+        t->first_ooo_frame = p->frame;
+        t->first_ooo_ts = p->ts_ns;
+    }
     switch (k) {
     case RD_SEG_RETRANS:
     case RD_SEG_PARTIAL:
         t->retrans++;
         if (p->paylen_wire >= 536 && p->paylen_wire >= t->max_seg) {
-            t->full_size_retrans++;
+            if (t->full_size_retrans++ == 0) {
+                t->first_full_retrans_frame = p->frame;
+                t->first_full_retrans_ts = p->ts_ns;
+            }
         }
         rd_conn_noise(c, p, dir, RD_EV_RETRANS, "retransmission of %u bytes%s", p->paylen_wire,
                       k == RD_SEG_PARTIAL ? " (partly new)" : "");
@@ -440,6 +452,14 @@ static void tcp_packet(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
         }
         if ((p->flags & RD_TCP_RST) == 0) {
             struct deliver_ctx dc = {c, other, p};
+            struct rd_tcpdir *o = &c->tcp[other];
+            if (o->first_ooo_frame != 0 && t->hole_ack_frame == 0 &&
+                p->ack == c->stream[other].next_seq && p->paylen_wire == 0) {
+                t->hole_ack_frame = p->frame; /* a duplicate ACK: "still missing" */
+            }
+            if (o->seq_any && rd_seq_ge(p->ack, o->seq_end)) {
+                o->unacked_frame = 0; /* everything the peer sent is acknowledged */
+            }
             rd_stream_acked(&c->stream[other], p->ack, deliver, &dc);
         }
     }
