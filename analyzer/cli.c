@@ -40,6 +40,8 @@ enum {
     OPT_KEYLOG,
     OPT_RSAKEY,
     OPT_NO_EMBEDDED,
+    OPT_JUNIT,
+    OPT_EXPECT_WRITE,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +60,8 @@ static const struct option long_opts[] = {
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"rsa-key", required_argument, NULL, OPT_RSAKEY},
     {"no-embedded-keys", no_argument, NULL, OPT_NO_EMBEDDED},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"expect-write", no_argument, NULL, OPT_EXPECT_WRITE},
     {NULL, 0, NULL, 0},
 };
 
@@ -93,6 +97,8 @@ static void usage(FILE *f)
           "Other:\n"
           "  --check PATH        compare verdicts with expected-verdict files (a directory of\n"
           "                      captures with NAME.expected beside them, or .expected files)\n"
+          "  --junit FILE        with --check: also write a JUnit XML report\n"
+          "  --expect-write      write NAME.expected beside the -r capture, for review\n"
           "  --explain CODE      what a client error code (e.g. 0x904/0x7) means\n"
           "  --max-connections N connections tracked at once (default 16384)\n"
           "  --idle-timeout SEC  finish a silent established connection after SEC (default 600)\n"
@@ -152,6 +158,8 @@ int rd_cli_main(int argc, char **argv)
     struct rd_report_opts rep = {RD_FMT_TEXT, false, false, false, false};
     const char *color = "auto";
     const char *check_path = NULL;
+    const char *junit = NULL;
+    bool expect_write = false;
     uint16_t ports[RD_MAX_PORTS];
     unsigned nports = 0;
     char filter[FILTER_ARGS_MAX] = "";
@@ -247,6 +255,12 @@ int rd_cli_main(int argc, char **argv)
         case OPT_NO_EMBEDDED:
             ro.no_embedded_keys = true;
             break;
+        case OPT_JUNIT:
+            junit = optarg;
+            break;
+        case OPT_EXPECT_WRITE:
+            expect_write = true;
+            break;
         case ':':
             return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -254,7 +268,7 @@ int rd_cli_main(int argc, char **argv)
         }
     }
     if (check_path != NULL) {
-        return rd_check_main(argc - optind, argv + optind, check_path, stdout);
+        return rd_check_main(argc - optind, argv + optind, check_path, junit, stdout);
     }
     /* The remaining words are the filter expression, as tcpdump takes it. */
     for (int i = optind; i < argc; i++) {
@@ -270,6 +284,9 @@ int rd_cli_main(int argc, char **argv)
     if (ro.cap.file != NULL && (ro.cap.write_file != NULL || ro.cap.drop_user != NULL)) {
         return usage_error("%s", "-w and -Z go with live capture (-i)");
     }
+    if (junit != NULL && check_path == NULL) {
+        return usage_error("%s", "--junit goes with --check");
+    }
     if (nports == 0) {
         ports[nports++] = 3389;
     }
@@ -280,6 +297,12 @@ int rd_cli_main(int argc, char **argv)
     ro.cap.filter = filter[0] != '\0' ? filter : NULL;
     rep.color = strcmp(color, "always") == 0 ||
                 (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+    if (expect_write) {
+        if (ro.cap.file == NULL) {
+            return usage_error("%s", "--expect-write needs -r FILE");
+        }
+        return rd_expect_write(&ro, stdout);
+    }
     rep.summary_first = ro.cap.iface == NULL;
     if (rd_attempts_init(&ctx.attempts) != 0) {
         fprintf(stderr, "rdpdiag: out of memory\n");

@@ -7,12 +7,14 @@
 #include "regress.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "diagnose.h"
@@ -496,9 +498,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+#define JUNIT_MAX 4096
+
+/* One checked expected file, kept for the JUnit report. */
+struct case_record {
+    char *name;
+    enum check_result r;
+    char *text;
+};
+
 struct totals {
     unsigned pass, fail, skip, error;
+    struct case_record *cases; /* JUNIT_MAX, NULL without --junit */
+    size_t n_cases;
 };
+
+static void run_case(const char *path, FILE *out, struct totals *t);
 
 static void tally(struct totals *t, enum check_result r)
 {
@@ -518,6 +533,27 @@ static void tally(struct totals *t, enum check_result r)
     }
 }
 
+/* A capture in a checked directory with no NAME.expected beside it. */
+static bool orphan_capture(const char *dir, const char *name)
+{
+    char path[PATH_LEN];
+    size_t len = strlen(name);
+    size_t stem;
+
+    if (len > 5 && strcmp(name + len - 5, ".pcap") == 0) {
+        stem = len - 5;
+    } else if (len > 7 && strcmp(name + len - 7, ".pcapng") == 0) {
+        stem = len - 7;
+    } else {
+        return false;
+    }
+    if (snprintf(path, sizeof(path), "%s/%.*s.expected", dir, (int)stem, name) >=
+        (int)sizeof(path)) {
+        return false;
+    }
+    return !exists(path);
+}
+
 static void check_dir(const char *dir, FILE *out, struct totals *t)
 {
     DIR *d = opendir(dir);
@@ -532,6 +568,14 @@ static void check_dir(const char *dir, FILE *out, struct totals *t)
     }
     while ((e = readdir(d)) != NULL && n < sizeof(names) / sizeof(names[0])) {
         size_t len = strlen(e->d_name);
+        if (orphan_capture(dir, e->d_name)) {
+            fprintf(out,
+                    "FAIL  %s/%s: no expected-verdict file beside it (rdpdiag --expect-write "
+                    "-r CAPTURE writes one for review)\n",
+                    dir, e->d_name);
+            t->fail++;
+            continue;
+        }
         if (len > 9 && strcmp(e->d_name + len - 9, ".expected") == 0) {
             names[n] = malloc(strlen(dir) + len + 2);
             if (names[n] != NULL) {
@@ -547,7 +591,7 @@ static void check_dir(const char *dir, FILE *out, struct totals *t)
     }
     qsort(names, n, sizeof(names[0]), cmp_str);
     for (size_t i = 0; i < n; i++) {
-        tally(t, check_one(names[i], out));
+        run_case(names[i], out, t);
         free(names[i]);
     }
 }
@@ -562,21 +606,204 @@ static void check_path(const char *path, FILE *out, struct totals *t)
     } else if (S_ISDIR(st.st_mode)) {
         check_dir(path, out, t);
     } else {
-        tally(t, check_one(path, out));
+        run_case(path, out, t);
     }
 }
 
-int rd_check_main(int n, char **paths, const char *first, FILE *out)
+/* Check one expected file, echo its lines, and keep them for --junit. */
+static void run_case(const char *path, FILE *out, struct totals *t)
 {
-    struct totals t = {0, 0, 0, 0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = t->cases != NULL ? open_memstream(&buf, &len) : NULL;
+    enum check_result r = check_one(path, m != NULL ? m : out);
 
+    tally(t, r);
+    if (m == NULL) {
+        return;
+    }
+    fclose(m);
+    fputs(buf != NULL ? buf : "", out);
+    if (t->n_cases < JUNIT_MAX) {
+        struct case_record *c = &t->cases[t->n_cases++];
+        c->name = strdup(path);
+        c->r = r;
+        c->text = buf;
+        buf = NULL;
+    }
+    free(buf);
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') {
+                fputc(*s, f);
+            }
+        }
+    }
+}
+
+/* JUnit XML, one testcase per expected file, for CI systems. */
+static int write_junit(const char *path, const struct totals *t)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL) {
+        fprintf(stderr, "rdpdiag: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuite name=\"rdpdiag --check\" tests=\"%zu\" failures=\"%u\" errors=\"%u\" "
+            "skipped=\"%u\">\n",
+            t->n_cases, t->fail, t->error, t->skip);
+    for (size_t i = 0; i < t->n_cases; i++) {
+        const struct case_record *c = &t->cases[i];
+        fputs("  <testcase classname=\"rdpdiag\" name=\"", f);
+        xml_text(f, c->name);
+        fputs("\">", f);
+        if (c->r == CHECK_FAIL || c->r == CHECK_ERROR) {
+            fprintf(f, "<%s message=\"verdict mismatch\">",
+                    c->r == CHECK_FAIL ? "failure" : "error");
+            xml_text(f, c->text);
+            fprintf(f, "</%s>", c->r == CHECK_FAIL ? "failure" : "error");
+        } else if (c->r == CHECK_SKIP) {
+            fputs("<skipped message=\"", f);
+            xml_text(f, c->text);
+            fputs("\"/>", f);
+        }
+        fputs("</testcase>\n", f);
+    }
+    fputs("</testsuite>\n", f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "rdpdiag: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int rd_check_main(int n, char **paths, const char *first, const char *junit, FILE *out)
+{
+    struct totals t;
+    int rc;
+
+    memset(&t, 0, sizeof(t));
+    if (junit != NULL) {
+        t.cases = calloc(JUNIT_MAX, sizeof(*t.cases));
+        if (t.cases == NULL) {
+            fprintf(stderr, "rdpdiag: out of memory\n");
+            return RD_EXIT_USAGE;
+        }
+    }
     check_path(first, out, &t);
     for (int i = 0; i < n; i++) {
         check_path(paths[i], out, &t);
     }
     fprintf(out, "%u passed, %u failed, %u skipped\n", t.pass, t.fail + t.error, t.skip);
-    if (t.error > 0) {
+    rc = t.error > 0 ? RD_EXIT_USAGE : t.fail > 0 ? RD_EXIT_FAILED : RD_EXIT_OK;
+    if (junit != NULL && write_junit(junit, &t) != 0) {
+        rc = RD_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < t.n_cases; i++) {
+        free(t.cases[i].name);
+        free(t.cases[i].text);
+    }
+    free(t.cases);
+    return rc;
+}
+
+int rd_expect_write(const struct rd_run_opts *ro, FILE *out)
+{
+    struct got_list got = {NULL, 0, 0};
+    struct rd_run run;
+    char path[PATH_LEN], err[RD_ERRBUF_SIZE];
+    const char *cap = ro->cap.file;
+    size_t n = strlen(cap);
+    const char *dot = strrchr(cap, '.');
+    const char *slash = strrchr(cap, '/');
+    FILE *f;
+    int fd;
+
+    if (strcmp(cap, "-") == 0) {
+        fprintf(stderr, "rdpdiag: --expect-write needs a capture file, not standard input\n");
         return RD_EXIT_USAGE;
     }
-    return t.fail > 0 ? RD_EXIT_FAILED : RD_EXIT_OK;
+    if (dot != NULL && (slash == NULL || dot > slash)) {
+        n = (size_t)(dot - cap);
+    }
+    if (snprintf(path, sizeof(path), "%.*s.expected", (int)n, cap) >= (int)sizeof(path)) {
+        fprintf(stderr, "rdpdiag: %s: path too long\n", cap);
+        return RD_EXIT_USAGE;
+    }
+    got.items = calloc(MAX_CONNS, sizeof(*got.items));
+    if (got.items == NULL) {
+        fprintf(stderr, "rdpdiag: out of memory\n");
+        return RD_EXIT_USAGE;
+    }
+    if (rd_run(ro, collect, &got, &run, err, sizeof(err)) != 0) {
+        fprintf(stderr, "rdpdiag: %s\n", err);
+        free(got.items);
+        return RD_EXIT_USAGE;
+    }
+    /* Never overwrite a reviewed file: O_EXCL. */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+        fprintf(stderr, "rdpdiag: %s: %s%s\n", path, strerror(errno),
+                errno == EEXIST ? " (remove it first: rdpdiag never overwrites expectations)" : "");
+        if (fd >= 0) {
+            close(fd);
+        }
+        free(got.items);
+        return RD_EXIT_USAGE;
+    }
+    fprintf(f,
+            "# %s: written by rdpdiag --expect-write.\n"
+            "# Review every line against the packets (tshark) before committing it, and say\n"
+            "# here how the capture was made and which frames prove each verdict.\n",
+            slash != NULL ? slash + 1 : cap);
+    if (ro->eng.nports > 1 || (ro->eng.nports == 1 && ro->eng.ports[0] != 3389)) {
+        fputs("options:", f);
+        for (unsigned i = 0; i < ro->eng.nports; i++) {
+            fprintf(f, " --port %u", ro->eng.ports[i]);
+        }
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < got.n; i++) {
+        const struct rd_verdict *v = &got.items[i].v;
+        fprintf(f, "conn %" PRIu64 " outcome=%s phase=%s closed_by=%s close=%s cause=%s",
+                got.items[i].id, rd_outcome_name(v->outcome), rd_phase_name(v->phase),
+                rd_closer_name(v->closed_by), rd_close_kind_name(v->close),
+                rd_cause_name(v->cause));
+        if (v->n_evidence > 0) {
+            fputs(" evidence=", f);
+            for (unsigned e = 0; e < v->n_evidence; e++) {
+                fprintf(f, "%s%" PRIu64, e ? "," : "", v->evidence[e].frame);
+            }
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "rdpdiag: %s: %s\n", path, strerror(errno));
+        free(got.items);
+        return RD_EXIT_USAGE;
+    }
+    fprintf(out, "wrote %s (%zu connection%s): review it before you commit it\n", path, got.n,
+            got.n == 1 ? "" : "s");
+    free(got.items);
+    return RD_EXIT_OK;
 }

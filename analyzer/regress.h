@@ -19,7 +19,13 @@
 #include <stdio.h>
 
 /* first, then paths[0..n-1]: directories or .expected files.  Prints one line per
- * capture and "N passed, N failed, N skipped".  Returns the exit status. */
-int rd_check_main(int n, char **paths, const char *first, FILE *out);
+ * capture and "N passed, N failed, N skipped"; with junit != NULL also writes a
+ * JUnit XML report there.  Returns the exit status. */
+int rd_check_main(int n, char **paths, const char *first, const char *junit, FILE *out);
+
+struct rd_run_opts;
+/* --expect-write: run the capture of ro and write NAME.expected beside it (never
+ * over an existing file) for a person to review.  Returns the exit status. */
+int rd_expect_write(const struct rd_run_opts *ro, FILE *out);
 
 #endif

@@ -94,5 +94,26 @@ grep -q "verdict   ok" "$tmp/out" && grep -q "warning   the server certificate h
 "$bin" --json -r "$cap/nla-wrong-password.pcap" "tcp port 53380" | grep -q '"first_frame":26' &&
     ok || bad "filtered frame numbers are not the file's"
 
+# --check: JUnit XML, an unknown field is a usage error, a capture without
+# expectations fails, --expect-write never overwrites.
+mkdir "$tmp/chk"
+cp "$cap/tcp-refused.pcap" "$cap/tcp-refused.expected" "$cap/tcp-syn-dropped.pcap" "$tmp/chk/"
+"$bin" --check "$tmp/chk" --junit "$tmp/j.xml" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "tcp-syn-dropped.pcap: no expected-verdict file" "$tmp/out" &&
+    grep -q "1 passed, 1 failed, 0 skipped" "$tmp/out"; then ok; else bad "--check orphan: $rc $(cat "$tmp/out")"; fi
+python3 -c "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert d.documentElement.tagName == 'testsuite'" "$tmp/j.xml" &&
+    ok || bad "--junit wrote no valid XML"
+"$bin" --expect-write -r "$tmp/chk/tcp-syn-dropped.pcap" >/dev/null 2>&1 &&
+    grep -q "^conn 1 outcome=failed phase=tcp closed_by=timeout close=none cause=tcp_no_response" "$tmp/chk/tcp-syn-dropped.expected" &&
+    ok || bad "--expect-write"
+"$bin" --expect-write -r "$tmp/chk/tcp-syn-dropped.pcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "never overwrites" "$tmp/err" && ok || bad "--expect-write overwrote a file"
+"$bin" --check "$tmp/chk" >/dev/null 2>&1
+[ $? -eq 0 ] && ok || bad "--check after --expect-write"
+echo "conn 1 cause=tcp_refused colour=red" >"$tmp/chk/tcp-refused.expected"
+"$bin" --check "$tmp/chk" >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "unknown field 'colour'" "$tmp/out" && ok || bad "unknown field: $(cat "$tmp/out")"
+
 echo "check-cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
