@@ -363,7 +363,7 @@ static void tcp_options(struct rd_cur o, struct rd_tcp_opts *opt)
  */
 static enum rd_decode_result l4_tcp(struct rd_cur *c, size_t wire, struct rd_packet *out)
 {
-    uint8_t doff;
+    uint8_t doff = 0;
     size_t hlen;
     struct rd_cur opts;
     enum rd_decode_result r = need(c, wire, TCP_MIN_HDR);
@@ -506,10 +506,10 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
                                       uint16_t *frag, struct rd_addr *src, struct rd_addr *dst,
                                       struct rd_packet *out)
 {
-    uint8_t vihl;
-    uint16_t total;
-    uint16_t id;
-    uint8_t ttl;
+    uint8_t vihl = 0;
+    uint16_t total = 0;
+    uint16_t id = 0;
+    uint8_t ttl = 0;
     size_t hlen;
     enum rd_decode_result r = need(c, *wire, IPV4_MIN_HDR);
 
@@ -572,9 +572,9 @@ static enum rd_decode_result ipv6_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
                                       struct rd_addr *src, struct rd_addr *dst,
                                       struct rd_packet *out)
 {
-    uint8_t v;
-    uint16_t plen;
-    uint8_t hlim;
+    uint8_t v = 0;
+    uint16_t plen = 0;
+    uint8_t hlim = 0;
     enum rd_decode_result r = need(c, *wire, IPV6_HDR_LEN);
 
     if (r != RD_DEC_OK) {
