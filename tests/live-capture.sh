@@ -19,6 +19,8 @@
 # Skips (exit 77, automake's code, with "SKIP: reason") when not root, when network
 # namespaces cannot be made (e.g. in an unprivileged container) or when rdpdiag was
 # built without live capture.  The whole test is bounded at about 30 s.
+# RDPDL_SCENARIO=refused forces the fallback; RDPD_KEEP=1 keeps the work directory (peer
+# logs, rdpdiag's output and the packets it saw, -w live.pcap) for debugging.
 set -u
 
 top=${srcdir:-.}
@@ -39,6 +41,7 @@ command -v ip >/dev/null 2>&1 || skip "iproute2 (ip) not installed"
 [ -x "$bin" ] || skip "rdpdiag not built ($bin)"
 [ -f "$top/captures/netns.sh" ] || skip "captures/netns.sh not found under $top"
 
+# shellcheck disable=SC2034 # read by captures/netns.sh
 RDPD_NS_C=rdpdl-c
 RDPD_NS_S=rdpdl-s
 RDPD_NS_R=rdpdl-r
