@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -43,7 +44,19 @@ struct rd_capture {
     pcap_dumper_t *dumper;
     int dlt;
     const char *name;
+    /* -w with -G/-C rotation */
+    const char *write_pattern;
+    unsigned rotate_secs, rotate_mb, rotate_count;
+    int64_t dump_opened_sec;
+    uint64_t dumped;
+    char write_error[256];
+    /* live status line */
+    bool status_line;
+    int64_t status_next_ms;
+    int fd; /* live: pollable descriptor, -1 when there is none */
 };
+
+static bool status_shown;
 
 static struct rd_capture *signal_cap;
 static volatile sig_atomic_t *signal_stop;
@@ -226,6 +239,13 @@ static int open_live(struct rd_capture *cap, const struct rd_capture_opts *o, ch
         fprintf(stderr, "rdpdiag: warning: %s: %s (%s)\n", o->iface, pcap_statustostr(rc),
                 pcap_geterr(cap->p));
     }
+    /* Immediate mode ignores the buffer timeout: read without blocking and wait
+     * with poll, so that an idle capture still finishes connections on time. */
+    if (pcap_setnonblock(cap->p, 1, perr) != 0) {
+        snprintf(errbuf, errsize, "%s: %s", o->iface, perr);
+        return -1;
+    }
+    cap->fd = pcap_get_selectable_fd(cap->p);
     cap->dlt = pcap_datalink(cap->p);
     if (!rd_decode_dlt_supported(cap->dlt)) {
         const char *name = pcap_datalink_val_to_name(cap->dlt);
@@ -266,22 +286,182 @@ static int drop_privileges(const char *user, char *errbuf, size_t errsize)
     return 0;
 }
 
+/* The -G file name: %Y %m %d %H %M %S (UTC) and %% in the pattern, as tcpdump's
+ * strftime names use them. */
+static int expand_time(const char *pat, const struct tm *tm, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (const char *p = pat; *p != '\0'; p++) {
+        int v = -1, width = 2, w;
+        if (*p == '%' && p[1] != '\0') {
+            switch (*++p) {
+            case 'Y':
+                v = tm->tm_year + 1900;
+                width = 4;
+                break;
+            case 'm':
+                v = tm->tm_mon + 1;
+                break;
+            case 'd':
+                v = tm->tm_mday;
+                break;
+            case 'H':
+                v = tm->tm_hour;
+                break;
+            case 'M':
+                v = tm->tm_min;
+                break;
+            case 'S':
+                v = tm->tm_sec;
+                break;
+            case '%':
+                break;
+            default:
+                return -1;
+            }
+        }
+        if (v >= 0) {
+            w = snprintf(out + n, size - n, "%0*d", width, v);
+        } else {
+            w = snprintf(out + n, size - n, "%c", *p);
+        }
+        if (w < 0 || (size_t)w >= size - n) {
+            return -1;
+        }
+        n += (size_t)w;
+    }
+    return 0;
+}
+
+/* Open the -w file for the packet at time sec: a strftime pattern with -G, a
+ * numbered name with -C after the first file. */
+static int open_dumper(struct rd_capture *cap, int64_t sec, char *errbuf, size_t errsize)
+{
+    char name[1024];
+    int w;
+
+    if (cap->rotate_secs > 0) {
+        time_t t = (time_t)sec;
+        struct tm tm;
+        if (gmtime_r(&t, &tm) == NULL ||
+            expand_time(cap->write_pattern, &tm, name, sizeof(name)) != 0) {
+            snprintf(errbuf, errsize, "%s: cannot make a file name from this pattern",
+                     cap->write_pattern);
+            return -1;
+        }
+    } else {
+        w = cap->rotate_count == 0
+                ? snprintf(name, sizeof(name), "%s", cap->write_pattern)
+                : snprintf(name, sizeof(name), "%s%u", cap->write_pattern, cap->rotate_count);
+        if (w < 0 || (size_t)w >= sizeof(name)) {
+            snprintf(errbuf, errsize, "%s: file name too long", cap->write_pattern);
+            return -1;
+        }
+    }
+    cap->dumper = pcap_dump_open(cap->p, name);
+    if (cap->dumper == NULL) {
+        snprintf(errbuf, errsize, "%s: %s", name, pcap_geterr(cap->p));
+        return -1;
+    }
+    cap->dump_opened_sec = sec;
+    return 0;
+}
+
+/* Save one packet; rotate first when -G or -C says so.  A write error stops
+ * saving (the analysis goes on) and is reported once. */
+static void dump_packet(struct rd_capture *cap, const struct pcap_pkthdr *h, const u_char *data)
+{
+    bool rotate = false;
+
+    if (cap->dumper == NULL) {
+        return;
+    }
+    if (cap->rotate_secs > 0 && h->ts.tv_sec - cap->dump_opened_sec >= (int64_t)cap->rotate_secs) {
+        rotate = true;
+    }
+    if (cap->rotate_mb > 0 && pcap_dump_ftell64(cap->dumper) >= (int64_t)cap->rotate_mb * 1000000) {
+        rotate = true;
+    }
+    if (rotate) {
+        pcap_dump_close(cap->dumper);
+        cap->dumper = NULL;
+        cap->rotate_count++;
+        if (open_dumper(cap, h->ts.tv_sec, cap->write_error, sizeof(cap->write_error)) != 0) {
+            return;
+        }
+    }
+    pcap_dump((u_char *)cap->dumper, h, data);
+    if ((++cap->dumped & 255) == 0 && pcap_dump_flush(cap->dumper) != 0) {
+        snprintf(cap->write_error, sizeof(cap->write_error), "%s: %s; packets are no longer saved",
+                 cap->write_pattern, strerror(errno));
+        pcap_dump_close(cap->dumper);
+        cap->dumper = NULL;
+    }
+}
+
+const char *rd_capture_write_error(const struct rd_capture *cap)
+{
+    return cap->write_error[0] != '\0' ? cap->write_error : NULL;
+}
+
+void rd_capture_status_clear(void)
+{
+    if (status_shown) {
+        fputs("\r\033[K", stderr);
+        status_shown = false;
+    }
+}
+
+/* Live, on a terminal: connections open / ended / failed, packets, drops. */
+static void status(struct rd_capture *cap, const struct rd_engine *e)
+{
+    struct timespec now;
+    struct pcap_stat ps;
+    int64_t ms;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (ms < cap->status_next_ms) {
+        return;
+    }
+    cap->status_next_ms = ms + 500;
+    if (pcap_stats(cap->p, &ps) != 0) {
+        ps.ps_drop = 0;
+        ps.ps_ifdrop = 0;
+    }
+    fprintf(stderr,
+            "\r\033[K%s: %zu open, %llu ended, %llu failed; %llu packets, %llu dropped by the "
+            "kernel",
+            cap->name, e->flows.count, (unsigned long long)(e->stats.connections - e->flows.count),
+            (unsigned long long)e->stats.failed, (unsigned long long)e->stats.frames,
+            (unsigned long long)ps.ps_drop + ps.ps_ifdrop);
+    fflush(stderr);
+    status_shown = true;
+}
+
 struct rd_capture *rd_capture_open(const struct rd_capture_opts *o, char *errbuf, size_t errsize)
 {
     struct rd_capture *cap = calloc(1, sizeof(*cap));
     int rc;
+
+    if (cap != NULL) {
+        cap->fd = -1;
+    }
 
     if (cap == NULL) {
         snprintf(errbuf, errsize, "out of memory");
         return NULL;
     }
     rc = o->iface != NULL ? open_live(cap, o, errbuf, errsize) : open_file(cap, o, errbuf, errsize);
+    cap->status_line = o->status_line && cap->live;
     if (rc == 0 && o->write_file != NULL) {
-        cap->dumper = pcap_dump_open(cap->p, o->write_file);
-        if (cap->dumper == NULL) {
-            snprintf(errbuf, errsize, "%s: %s", o->write_file, pcap_geterr(cap->p));
-            rc = -1;
-        }
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        cap->write_pattern = o->write_file;
+        cap->rotate_secs = o->rotate_secs;
+        cap->rotate_mb = o->rotate_mb;
+        rc = open_dumper(cap, now.tv_sec, errbuf, errsize);
     }
     if (rc == 0 && o->drop_user != NULL) {
         rc = drop_privileges(o->drop_user, errbuf, errsize);
@@ -327,8 +507,15 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
         int rc = pcap_next_ex(cap->p, &h, &data);
         enum rd_decode_result r;
 
-        if (rc == 0) { /* live timeout: let idle connections finish */
+        if (cap->status_line) {
+            status(cap, e);
+        }
+        if (rc == 0) { /* live and idle: wait a little, let idle connections finish */
             struct timespec now;
+            if (cap->fd >= 0) {
+                struct pollfd pfd = {cap->fd, POLLIN, 0};
+                poll(&pfd, 1, LIVE_TIMEOUT);
+            }
             clock_gettime(CLOCK_REALTIME, &now);
             rd_engine_tick(e, (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec);
             continue;
@@ -347,9 +534,7 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
         if (cap->have_filter && pcap_offline_filter(&cap->prog, h, data) == 0) {
             continue;
         }
-        if (cap->dumper != NULL) {
-            pcap_dump((u_char *)cap->dumper, h, data);
-        }
+        dump_packet(cap, h, data);
         pkt.frame = e->stats.frames;
         pkt.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
         r = rd_decode_frame(cap->dlt, data, h->caplen, h->len, &pkt);
@@ -362,8 +547,10 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
         }
         rd_engine_packet(e, &pkt);
     }
-    if (cap->dumper != NULL) {
-        pcap_dump_flush(cap->dumper);
+    rd_capture_status_clear();
+    if (cap->dumper != NULL && pcap_dump_flush(cap->dumper) != 0 && cap->write_error[0] == '\0') {
+        snprintf(cap->write_error, sizeof(cap->write_error), "%s: %s", cap->write_pattern,
+                 strerror(errno));
     }
     return 0;
 }

@@ -23,7 +23,10 @@ struct rd_capture_opts {
     const uint16_t *ports;
     unsigned nports;
     const char *write_file; /* -w: save the packets that passed the filter (live) */
+    unsigned rotate_secs;   /* -G: a new -w file every N seconds (the name is a strftime pattern) */
+    unsigned rotate_mb;     /* -C: a new -w file (NAME1, NAME2, ...) past N million bytes */
     const char *drop_user;  /* -Z */
+    bool status_line;       /* live, on a terminal: a one-line status on stderr */
 };
 
 struct rd_capture;
@@ -44,6 +47,12 @@ bool rd_capture_drops(struct rd_capture *cap, uint64_t *received, uint64_t *drop
 
 /* Install SIGINT/SIGTERM handlers that set *stop and break the capture loop. */
 void rd_capture_handle_signals(struct rd_capture *cap, volatile sig_atomic_t *stop);
+
+/* Erase the live status line before other output goes to the terminal. */
+void rd_capture_status_clear(void);
+
+/* Saving packets (-w) failed (a full disk, ...): the message, or NULL. */
+const char *rd_capture_write_error(const struct rd_capture *cap);
 
 void rd_capture_close(struct rd_capture *cap);
 

@@ -18,6 +18,7 @@
 
 #include "regress.h"
 #include "compat.h"
+#include "capture.h"
 #include "diagnose.h"
 #include "explain.h"
 #include "report.h"
@@ -87,6 +88,8 @@ static void usage(FILE *f)
           "  --color=WHEN        auto, always or never\n"
           "Live capture:\n"
           "  -w FILE             also save the packets that passed the filter\n"
+          "  -G SECONDS          a new -w file every SECONDS (FILE is a strftime pattern)\n"
+          "  -C MB               a new -w file (FILE1, FILE2, ...) past MB million bytes\n"
           "  -c COUNT            stop after COUNT connections have ended\n"
           "  --until-failure     stop after the first failed connection\n"
           "  -Z USER             drop root privileges to USER after opening the interface\n"
@@ -148,6 +151,7 @@ static void print_conn(void *ctx, const struct rd_conn *c, const struct rd_verdi
     struct cli_ctx *x = ctx;
     uint64_t attempt = rd_attempts_add(&x->attempts, c, v);
 
+    rd_capture_status_clear();
     rd_report_conn(&x->report, c, v, attempt);
     fflush(x->report.out);
 }
@@ -172,7 +176,7 @@ int rd_cli_main(int argc, char **argv)
     memset(&ro, 0, sizeof(ro));
     rd_engine_default_opts(&ro.eng);
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:i:qvw:c:Z:", long_opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":r:i:qvw:c:Z:G:C:", long_opts, NULL)) != -1) {
         switch (opt) {
         case 'r':
             ro.cap.file = optarg;
@@ -196,6 +200,18 @@ int rd_cli_main(int argc, char **argv)
             break;
         case 'Z':
             ro.cap.drop_user = optarg;
+            break;
+        case 'G':
+            if (!parse_u64(optarg, 1, 86400 * 366, &v)) {
+                return usage_error("-G takes seconds, not '%s'", optarg);
+            }
+            ro.cap.rotate_secs = (unsigned)v;
+            break;
+        case 'C':
+            if (!parse_u64(optarg, 1, 1000000, &v)) {
+                return usage_error("-C takes millions of bytes, not '%s'", optarg);
+            }
+            ro.cap.rotate_mb = (unsigned)v;
             break;
         case OPT_PORT:
             if (!parse_u64(optarg, 1, 65535, &v)) {
@@ -284,6 +300,9 @@ int rd_cli_main(int argc, char **argv)
     if (ro.cap.file != NULL && (ro.cap.write_file != NULL || ro.cap.drop_user != NULL)) {
         return usage_error("%s", "-w and -Z go with live capture (-i)");
     }
+    if ((ro.cap.rotate_secs > 0 || ro.cap.rotate_mb > 0) && ro.cap.write_file == NULL) {
+        return usage_error("%s", "-G and -C rotate the -w file");
+    }
     if (junit != NULL && check_path == NULL) {
         return usage_error("%s", "--junit goes with --check");
     }
@@ -304,6 +323,7 @@ int rd_cli_main(int argc, char **argv)
         return rd_expect_write(&ro, stdout);
     }
     rep.summary_first = ro.cap.iface == NULL;
+    ro.cap.status_line = ro.cap.iface != NULL && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
     if (rd_attempts_init(&ctx.attempts) != 0) {
         fprintf(stderr, "rdpdiag: out of memory\n");
         return RD_EXIT_USAGE;
@@ -322,6 +342,11 @@ int rd_cli_main(int argc, char **argv)
     }
     rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
     rd_attempts_free(&ctx.attempts);
+    if (run.write_error[0] != '\0') {
+        fflush(stdout);
+        fprintf(stderr, "rdpdiag: %s\n", run.write_error);
+        return RD_EXIT_USAGE;
+    }
     if (run.have_drops) {
         fprintf(rep.format == RD_FMT_TEXT ? stdout : stderr,
                 "live: %" PRIu64 " packets received by the filter, %" PRIu64

@@ -113,14 +113,14 @@ static void finish(struct rd_engine *e, struct rd_conn *c)
 
 /* Finish what has been quiet long enough: closed connections after the linger,
  * open ones after their idle timeout.  The idle list is in last-seen order. */
-static void sweep(struct rd_engine *e)
+static void sweep(struct rd_engine *e, int64_t now)
 {
     struct rd_conn *c = e->flows.head;
 
-    e->last_sweep_ns = e->now_ns;
+    e->last_sweep_ns = now;
     while (c != NULL) {
         struct rd_conn *next = c->lnext;
-        int64_t idle = e->now_ns - c->last_ts;
+        int64_t idle = now - c->last_ts;
         int64_t limit = c->closed        ? e->opts.linger_ns
                         : c->established ? e->opts.idle_timeout_ns
                                          : e->opts.syn_timeout_ns;
@@ -149,13 +149,18 @@ static void advance_clock(struct rd_engine *e, int64_t ts)
     }
     e->now_ns = ts;
     if (e->now_ns - e->last_sweep_ns >= SWEEP_EVERY) {
-        sweep(e);
+        sweep(e, e->now_ns);
     }
 }
 
+/* Live and idle: finish what has been quiet long enough by the wall clock,
+ * without moving the capture clock (packets still in the kernel's buffer were
+ * stamped before now and must not look as if time went backwards). */
 void rd_engine_tick(struct rd_engine *e, int64_t now_ns)
 {
-    advance_clock(e, now_ns);
+    if (e->clock_started && now_ns - e->last_sweep_ns >= SWEEP_EVERY) {
+        sweep(e, now_ns);
+    }
 }
 
 static void opts_text(const struct rd_packet *p, char *buf, size_t size)

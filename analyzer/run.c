@@ -3,6 +3,7 @@
 
 #include "run.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "keylog.h"
@@ -15,11 +16,10 @@ static void on_done(void *ctx, const struct rd_conn *c, const struct rd_verdict 
 
     run->finished++;
     run->done(run->ctx, c, v);
-    if (run->stop_after_failure && v->outcome == RD_OUTCOME_FAILED) {
+    if ((run->stop_after_failure && v->outcome == RD_OUTCOME_FAILED) ||
+        (run->max_count > 0 && run->finished >= run->max_count)) {
         run->stop = 1;
-    }
-    if (run->max_count > 0 && run->finished >= run->max_count) {
-        run->stop = 1;
+        run->stopped_by_count = true;
     }
 }
 
@@ -102,8 +102,11 @@ int rd_run(const struct rd_run_opts *o, rd_conn_done_fn done, void *ctx, struct 
     }
     rc = rd_capture_loop(cap, &run->engine, &run->stop, errbuf, errsize);
     run->have_drops = rd_capture_drops(cap, &run->kernel_received, &run->kernel_dropped);
+    if (rd_capture_write_error(cap) != NULL) {
+        snprintf(run->write_error, sizeof(run->write_error), "%s", rd_capture_write_error(cap));
+    }
     /* What is still open was analysed as far as the input goes: report it. */
-    if (!(run->stop && (o->until_failure || o->max_count > 0))) {
+    if (!run->stopped_by_count) {
         rd_engine_finish_all(&run->engine);
     }
     rd_engine_free(&run->engine); /* the stats stay readable */

@@ -30,12 +30,14 @@ struct rd_run {
     bool stop_after_failure;
     uint64_t max_count;
     volatile sig_atomic_t stop;
+    bool stopped_by_count; /* -c or --until-failure ended the run */
     uint64_t kernel_received, kernel_dropped;
     bool have_drops;
     struct rd_secrets secrets;
     struct rd_keylog *keylog;
     struct rd_rsakey *rsakey;
-    size_t dsb_blocks; /* Decryption Secrets Blocks read from the capture */
+    size_t dsb_blocks;     /* Decryption Secrets Blocks read from the capture */
+    char write_error[256]; /* -w failed (a full disk, ...), or "" */
 };
 
 /* Run o's source to the end; done is called for every finished connection.
