@@ -228,7 +228,8 @@ def capture(path, seeds, extra, whole):
                 rdp_stream(s, seeds)
             elif s[:1] == b"\x16":
                 tls_stream(s, seeds)
-        pc, ps = follow(path, "tls", st, extra)
+        # RDP switches to TLS after X.224; tshark decrypts only when told the port is TLS.
+        pc, ps = follow(path, "tls", st, extra + ["-d", "tcp.port==3389,tls"])
         for s in (pc, ps):
             if s:
                 plain_stream(s, seeds)

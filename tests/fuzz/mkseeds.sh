@@ -42,6 +42,18 @@ for name in tls12-ecdhe-aes128-gcm tls13-aes128-gcm tls12-rsa-aes128-sha; do
     cp "$tmp/$name.pcapng" "$out/pcapng_dsb/data-$name"
     cp "$tmp/$name.pcapng" "$out/pcap/data-$name"
 done
+# Captures with their key log: decrypted CredSSP/NLA seeds, and the capture with the key
+# log injected as a Decryption Secrets Block (reaches TLS decryption in the pipeline).
+for kl in "$top"/captures/*.keylog; do
+    [ -f "$kl" ] || continue
+    name=$(basename "$kl" .keylog)
+    [ -f "$top/captures/$name.pcap" ] || continue
+    python3 "$here/mkseeds.py" "$out" --keylog "$kl" "$top/captures/$name.pcap"
+    editcap --inject-secrets "tls,$kl" "$top/captures/$name.pcap" "$tmp/$name.pcapng"
+    cp "$tmp/$name.pcapng" "$out/pcapng_dsb/capture-$name"
+    cp "$tmp/$name.pcapng" "$out/pcap/capture-$name"
+    cp "$kl" "$out/keylog/capture-$name"
+done
 mkdir -p "$out/cli"
-cp "$out"/pcap/data-* "$out/cli/"
+cp "$out"/pcap/data-* "$out"/pcap/capture-* "$out/cli/"
 du -sh "$out"
