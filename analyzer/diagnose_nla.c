@@ -187,9 +187,22 @@ static bool credssp_failure_decoded(const struct rd_dfacts *f, struct rd_verdict
 {
     const struct rd_session *s = f->s;
     const struct rd_dec_facts *d = &s->dec;
+    const struct rd_credssp_facts *k = &s->credssp;
+    const struct rd_tls_facts *t = &s->tls;
     char what[200];
     size_t n;
 
+    for (unsigned i = k->n_legs; i > 0; i--) {
+        const struct rd_credssp_leg *l = &k->legs[i - 1];
+        if (l->dir == RD_DIR_C2S) {
+            rd_verdict_evidence(v, l->frame, l->ts, "client's CredSSP %s (decrypted)",
+                                rd_leg_name(l->leg));
+            break;
+        }
+    }
+    if (!d->has_error && !d->has_krb_error && t->alert_seen && t->alert_dir == RD_DIR_S2C) {
+        rd_verdict_evidence(v, t->alert_frame, t->alert_ts, "TLS alert from the server");
+    }
     if (d->has_error) {
         rd_verdict_evidence(v, d->error_frame, d->error_ts,
                             "server's TSRequest errorCode 0x%08x %s", d->error_code,
