@@ -131,7 +131,7 @@ struct rd_verdict {
     unsigned n_evidence;
     char client_error[32];               /* e.g. "0x904/0x7" or "" */
     const char *client_error_confidence; /* "likely", "possible", ... */
-    char explanation[640];
+    char explanation[1024];
     const char *remedies[RD_REMEDY_MAX];
     unsigned n_remedies;
     char warning[256]; /* non-fatal finding on a healthy connection */

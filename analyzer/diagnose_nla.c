@@ -6,8 +6,11 @@
 
 #include "diagnose_int.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "x224.h"
 
 #include "kerberos.h"
 #include "ntstatus.h"
@@ -252,6 +255,95 @@ static bool credssp_failure_decoded(const struct rd_dfacts *f, struct rd_verdict
     return true;
 }
 
+/* Add ",key":value to the detail object. */
+static void detail_add(struct rd_verdict *v, const char *member)
+{
+    size_t n = strlen(v->detail_json);
+
+    if (n > 0 && v->detail_json[n - 1] == '}' && n + strlen(member) + 1 < sizeof(v->detail_json)) {
+        snprintf(v->detail_json + n - 1, sizeof(v->detail_json) - (n - 1), "%s}", member);
+    }
+}
+
+static void remedy_first(struct rd_verdict *v, const char *r)
+{
+    unsigned n = v->n_remedies < RD_REMEDY_MAX ? v->n_remedies : RD_REMEDY_MAX - 1;
+
+    for (unsigned i = n; i > 0; i--) {
+        v->remedies[i] = v->remedies[i - 1];
+    }
+    v->remedies[0] = r;
+    v->n_remedies = n + 1;
+}
+
+static void explanation_add(struct rd_verdict *v, const char *text)
+{
+    size_t n = strlen(v->explanation);
+
+    snprintf(v->explanation + n, sizeof(v->explanation) - n, "%s%s",
+             n > 0 && v->explanation[n - 1] != ' ' ? " " : "", text);
+}
+
+/* Was the server named by an IP literal?  (TLS SNI; an RDP client puts there
+ * the name it was given.) */
+static bool target_is_ip(const struct rd_session *s)
+{
+    unsigned char buf[16];
+
+    return s->tls.sni[0] != '\0' &&
+           (inet_pton(AF_INET, s->tls.sni, buf) == 1 || inet_pton(AF_INET6, s->tls.sni, buf) == 1);
+}
+
+/*
+ * Two causes that hide behind a CredSSP failure and that no password fixes:
+ * the hostname-vs-IP trap (a client given an IP address cannot get a Kerberos
+ * ticket for TERMSRV/<name> and falls back to NTLM, which the server may
+ * refuse), and a Restricted Admin / Remote Credential Guard request the
+ * server does not allow.
+ */
+static void nla_hints(const struct rd_session *s, struct rd_verdict *v)
+{
+    char text[480];
+
+    if (s->credssp.pkg == RD_PKG_NTLM && target_is_ip(s)) {
+        snprintf(text, sizeof(text),
+                 "The client named the server by its IP address (%s): Kerberos needs a name with "
+                 "a TERMSRV/<name> service principal, so the client fell back to NTLM. Connecting "
+                 "by the server's fully qualified name lets Kerberos work.",
+                 s->tls.sni);
+        explanation_add(v, text);
+        detail_add(v, ",\"target_is_ip\":true");
+        bool said = false;
+        for (unsigned i = 0; i < v->n_remedies; i++) {
+            said = said || strstr(v->remedies[i], "IP address") != NULL;
+        }
+        if (!said) {
+            remedy_first(v, "Connect by the server's fully qualified DNS name (mstsc "
+                            "/v:server.example.com) instead of its IP address, so that Kerberos "
+                            "is used instead of NTLM.");
+        }
+    }
+    if (s->x224.req_flags & (RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED |
+                             RD_X224_REDIRECTED_AUTHENTICATION_MODE_REQUIRED)) {
+        bool ra = (s->x224.req_flags & RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED) != 0;
+        snprintf(text, sizeof(text),
+                 "The client asked for %s: a server that does not allow that mode ends CredSSP "
+                 "like this whatever the password, so the mode is the likely cause.",
+                 ra ? "Restricted Admin mode" : "Remote Credential Guard");
+        explanation_add(v, text);
+        detail_add(v,
+                   ra ? ",\"mode\":\"restricted_admin\"" : ",\"mode\":\"remote_credential_guard\"");
+        remedy_first(v,
+                     ra ? "Check that the server allows Restricted Admin mode "
+                          "(HKLM\\System\\CurrentControlSet\\Control\\Lsa DisableRestrictedAdmin = "
+                          "0) and that the user is an administrator there, or connect "
+                          "without /restrictedAdmin."
+                        : "Check that the server supports Remote Credential Guard (Windows 10 "
+                          "1607 / Server 2016 or later, Kerberos, same domain), or connect "
+                          "without /remoteGuard.");
+    }
+}
+
 bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_session *s = f->s;
@@ -289,7 +381,9 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
         stage = "before_negotiate";
     }
     if (s->dec.decrypting && (s->dec.has_error || s->dec.has_krb_error || s->dec.n_req > 0)) {
-        return credssp_failure_decoded(f, v, stage);
+        credssp_failure_decoded(f, v, stage);
+        nla_hints(s, v);
+        return true;
     }
     if (last_client != NULL) {
         rd_verdict_evidence(v, last_client->frame, last_client->ts,
@@ -325,5 +419,6 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
                  "package (e.g. NTLM blocked by policy) or its CredSSP provider is broken.",
                  k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
     }
+    nla_hints(s, v);
     return true;
 }

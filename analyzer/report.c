@@ -14,7 +14,9 @@
 
 #include "decode.h"
 #include "diagnose.h"
+#include "kerberos.h"
 #include "mcs.h"
+#include "ntstatus.h"
 #include "session.h"
 #include "t124.h"
 #include "tls.h"
@@ -436,30 +438,113 @@ static void json_certificate(FILE *f, const struct rd_session *s)
                                           : "null");
 }
 
+/* What decryption showed (MS-CSSP TSRequests, NTLM/Kerberos names, the Early
+ * User Authorization Result, Client Info): names and codes, never secrets. */
+static void json_decoded(FILE *f, const struct rd_session *s)
+{
+    const struct rd_dec_facts *d = &s->dec;
+
+    if (!d->decrypting) {
+        fprintf(f, ",\"decrypted\":false,\"key_note\":%s",
+                d->failed ? "\"keys given but none matched this session\"" : "null");
+        return;
+    }
+    fputs(",\"decrypted\":true", f);
+    json_kv_str(f, "key_source", d->key_source, true);
+    if (d->has_error) {
+        fprintf(f, ",\"error_code\":\"0x%08x\",\"error\":", d->error_code);
+        rd_json_string(f, rd_ntstatus_name(d->error_code));
+        fprintf(f, ",\"error_frame\":%" PRIu64, d->error_frame);
+    } else {
+        fputs(",\"error_code\":null,\"error\":null", f);
+    }
+    if (d->has_early_auth) {
+        fprintf(f, ",\"early_auth\":{\"frame\":%" PRIu64 ",\"result\":\"%s\"}", d->early_auth_frame,
+                rd_early_auth_name(d->early_auth));
+    } else {
+        fputs(",\"early_auth\":null", f);
+    }
+    if (d->has_ntlm_challenge) {
+        fputs(",\"ntlm_server\":{", f);
+        json_kv_str(f, "netbios_computer", d->nb_computer, false);
+        json_kv_str(f, "netbios_domain", d->nb_domain, true);
+        json_kv_str(f, "dns_computer", d->dns_computer, true);
+        json_kv_str(f, "dns_domain", d->dns_domain, true);
+        if (d->has_server_time) {
+            json_time(f, "server_time", d->server_time);
+        }
+        fputc('}', f);
+    }
+    if (d->has_ntlm_auth) {
+        fputs(",\"ntlm_client\":{", f);
+        json_kv_str(f, "domain", d->ntlm_domain, false);
+        json_kv_str(f, "user", d->ntlm_user, true);
+        json_kv_str(f, "workstation", d->ntlm_workstation, true);
+        fprintf(f, ",\"ntlmv2\":%s,\"anonymous\":%s,\"nt_response_bytes\":%u}",
+                d->ntlmv2 ? "true" : "false", d->ntlm_anonymous ? "true" : "false",
+                d->nt_response_len);
+    }
+    if (d->has_krb) {
+        fputs(",\"kerberos\":{", f);
+        json_kv_str(f, "realm", d->krb_realm, false);
+        json_kv_str(f, "service", d->krb_sname, true);
+        if (d->has_krb_error) {
+            fprintf(f, ",\"error\":%d,\"error_name\":", d->krb_error);
+            rd_json_string(f, rd_krb_error_name(d->krb_error));
+        }
+        fputc('}', f);
+    }
+    if (d->has_client_info) {
+        fprintf(f, ",\"client_info\":{\"frame\":%" PRIu64, d->client_info_frame);
+        json_kv_str(f, "user", d->info_user, true);
+        json_kv_str(f, "domain", d->info_domain, true);
+        fprintf(f, ",\"password_present\":%s}", d->info_password_len > 0 ? "true" : "false");
+    }
+    fputs(",\"tsrequests\":[", f);
+    for (unsigned i = 0; i < d->n_req; i++) {
+        const struct rd_tsreq_facts *r = &d->req[i];
+        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"version\":%u,\"token\":\"%s\"",
+                i ? "," : "", r->frame, dir_word(r->dir), r->version, rd_nego_kind_name(r->nego));
+        json_bool(f, "pub_key_auth", r->has_pub_key_auth, true);
+        json_bool(f, "auth_info", r->has_auth_info, true);
+        json_bool(f, "client_nonce", r->has_client_nonce, true);
+        if (r->has_error_code) {
+            fprintf(f, ",\"error_code\":\"0x%08x\"", r->error_code);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
 static void json_credssp(FILE *f, const struct rd_session *s)
 {
     const struct rd_credssp_facts *k;
+    bool decoded;
 
-    if (s == NULL || !s->nla || !s->credssp.started) {
+    if (s == NULL || !s->nla || (!s->credssp.started && s->dec.n_req == 0)) {
         fputs("null", f);
         return;
     }
     k = &s->credssp;
-    fprintf(f, "{\"package\":\"%s\",\"package_inferred\":true",
+    decoded = s->dec.decrypting && s->dec.pkg_known;
+    fprintf(f, "{\"package\":\"%s\",\"package_inferred\":%s",
             k->pkg == RD_PKG_NTLM       ? "ntlm"
             : k->pkg == RD_PKG_KERBEROS ? "kerberos"
-                                        : "unknown");
+                                        : "unknown",
+            decoded ? "false" : "true");
     json_bool(f, "credentials_sent", k->reached[RD_LEG_CREDENTIALS], true);
     fputs(",\"legs\":[", f);
     for (unsigned i = 0; i < k->n_legs; i++) {
         const struct rd_credssp_leg *l = &k->legs[i];
         fprintf(f,
                 "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"leg\":\"%s\",\"bytes\":%u,"
-                "\"records\":%u,\"inferred\":true}",
-                i ? "," : "", l->frame, dir_word(l->dir), rd_leg_name(l->leg), l->bytes,
-                l->records);
+                "\"records\":%u,\"inferred\":%s}",
+                i ? "," : "", l->frame, dir_word(l->dir), rd_leg_name(l->leg), l->bytes, l->records,
+                s->dec.decrypting ? "false" : "true");
     }
-    fputs("]}", f);
+    fputc(']', f);
+    json_decoded(f, s);
+    fputc('}', f);
 }
 
 static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
