@@ -476,6 +476,21 @@ struct rd_capture *rd_capture_open(const struct rd_capture_opts *o, char *errbuf
     return cap;
 }
 
+/* A capture's timestamp in nanoseconds, clamped to +-292 years around 1970 so
+ * that a corrupt record cannot overflow the arithmetic. */
+static int64_t stamp_ns(const struct pcap_pkthdr *h)
+{
+    const int64_t max_sec = INT64_MAX / 1000000000LL - 1;
+    int64_t sec = (int64_t)h->ts.tv_sec;
+
+    if (sec > max_sec) {
+        sec = max_sec;
+    } else if (sec < -max_sec) {
+        sec = -max_sec;
+    }
+    return sec * 1000000000LL + (int64_t)h->ts.tv_usec % 1000000000LL;
+}
+
 static void count_decode(struct rd_engine_stats *st, enum rd_decode_result r)
 {
     switch (r) {
@@ -536,7 +551,7 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
         }
         dump_packet(cap, h, data);
         pkt.frame = e->stats.frames;
-        pkt.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec;
+        pkt.ts_ns = stamp_ns(h);
         r = rd_decode_frame(cap->dlt, data, h->caplen, h->len, &pkt);
         count_decode(&e->stats, r);
         if (r != RD_DEC_OK) {
