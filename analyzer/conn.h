@@ -101,7 +101,8 @@ struct rd_tcpdir {
     uint64_t last_data_frame;
     uint32_t highest_ack; /* highest ACK this side sent */
     bool acked_any;
-    uint32_t seq_end; /* highest seq + len sent */
+    uint32_t seq_end; /* highest seq + len sent (a FIN counts one) */
+    bool fin_sent;
     bool seq_any;
     struct rd_sig ring[RD_DUP_RING];
     unsigned ring_pos;

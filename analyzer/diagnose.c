@@ -575,11 +575,18 @@ bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v)
     return true;
 }
 
+/* A client that waited this long after its last data before closing was
+ * waiting for an answer, not cancelling a prompt. */
+#define ANSWER_WAIT_NS (5 * RD_NS_PER_SEC)
+
 bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_conn *c = f->c;
     const struct rd_session *s = f->s;
+    const struct rd_tcpdir *t;
+    const char *who, *peer;
     int waiting = -1;
+    bool acked;
 
     if (s == NULL || s->phase == RD_PHASE_ACTIVE) {
         return false;
@@ -594,28 +601,47 @@ bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
         waiting =
             s->dir[RD_DIR_C2S].last_ts >= s->dir[RD_DIR_S2C].last_ts ? RD_DIR_C2S : RD_DIR_S2C;
     }
+    /* The client spoke last, the server acknowledged at the TCP level and never
+     * answered, and the client gave up after waiting. */
+    if (waiting < 0 && f->closed && f->closer_dir == RD_DIR_C2S && f->cli_data &&
+        c->tcp[RD_DIR_C2S].last_data_ts > c->tcp[RD_DIR_S2C].last_data_ts &&
+        c->first_close.ts_ns - c->tcp[RD_DIR_C2S].last_data_ts >= ANSWER_WAIT_NS) {
+        waiting = RD_DIR_C2S;
+    }
     if (waiting < 0) {
         return false;
     }
-    if (c->tcp[waiting].unacked_frame != 0 &&
-        c->tcp[waiting].unacked_frame != c->tcp[waiting].last_data_frame) {
-        rd_verdict_evidence(v, c->tcp[waiting].unacked_frame, c->tcp[waiting].unacked_ts,
-                            "the %s's data, never acknowledged",
-                            waiting == RD_DIR_C2S ? "client" : "server");
+    t = &c->tcp[waiting];
+    who = waiting == RD_DIR_C2S ? "client" : "server";
+    peer = waiting == RD_DIR_C2S ? "server" : "client";
+    acked = c->tcp[!waiting].acked_any && t->seq_any &&
+            rd_seq_ge(c->tcp[!waiting].highest_ack, t->seq_end - (t->fin_sent ? 1u : 0u));
+    if (t->unacked_frame != 0 && t->unacked_frame != t->last_data_frame) {
+        rd_verdict_evidence(v, t->unacked_frame, t->unacked_ts, "the %s's data, never acknowledged",
+                            who);
     }
-    rd_verdict_evidence(v, c->tcp[waiting].last_data_frame, c->tcp[waiting].last_data_ts,
-                        "the %s's last data (%u retransmissions) went unanswered",
-                        waiting == RD_DIR_C2S ? "client" : "server", c->tcp[waiting].retrans);
+    rd_verdict_evidence(v, t->last_data_frame, t->last_data_ts,
+                        "the %s's last data (%u retransmissions) went unanswered", who, t->retrans);
     rd_diag_cite_close(c, v);
     snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"waiting\":\"%s\",\"retransmissions\":%u,\"phase\":\"%s\"}",
-             waiting == RD_DIR_C2S ? "client" : "server", c->tcp[waiting].retrans,
-             rd_phase_name(s->phase));
-    snprintf(v->explanation, sizeof(v->explanation),
-             "In the %s phase the %s's data went unanswered (%u retransmissions) until a side "
-             "gave up: packets were lost or held on the path, or the peer stopped responding.",
-             rd_phase_name(s->phase), waiting == RD_DIR_C2S ? "client" : "server",
-             c->tcp[waiting].retrans);
+             "{\"waiting\":\"%s\",\"retransmissions\":%u,\"acknowledged\":%s,\"phase\":\"%s\","
+             "\"waited_s\":%.3f}",
+             who, t->retrans, acked ? "true" : "false", rd_phase_name(s->phase),
+             (double)((f->closed ? c->first_close.ts_ns : c->end_ts) - t->last_data_ts) /
+                 RD_NS_PER_SEC);
+    if (acked) {
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "In the %s phase the %s acknowledged the %s's data at the TCP level but never "
+                 "answered it, until a side gave up: the network delivered it; the %s's RDP "
+                 "service is hung or overloaded, or a proxy in between holds the connection.",
+                 rd_phase_name(s->phase), peer, who, peer);
+    } else {
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "In the %s phase the %s's data went unanswered (%u retransmissions, never "
+                 "acknowledged) until a side gave up: packets were lost or held on the path (a "
+                 "firewall dropping them, a VPN, a broken route), or the %s went away.",
+                 rd_phase_name(s->phase), who, t->retrans, peer);
+    }
     return true;
 }
 

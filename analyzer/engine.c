@@ -480,6 +480,7 @@ static void tcp_packet(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
         }
     }
     if (p->flags & RD_TCP_FIN) {
+        t->fin_sent = true;
         on_fin(c, p, dir);
     }
     if (p->flags & RD_TCP_RST) {
