@@ -17,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "decode.h"
 #include "diagnose.h"
 #include "session.h"
+#include "x224.h"
 
 #define NS_PER_SEC  1000000000LL
 #define NS_PER_MS   1000000LL
@@ -544,6 +546,27 @@ static bool is_reuse(const struct rd_conn *c, const struct rd_packet *p, bool fr
     return c->stream[RD_DIR_C2S].syn_seen && c->stream[RD_DIR_C2S].isn != p->seq;
 }
 
+/*
+ * RDP on a port nobody named: a segment that starts with a TPKT carrying an
+ * X.224 Connection Request makes its destination port an RDP port for the rest
+ * of the run (the first byte is tested before anything else, so other traffic
+ * costs one comparison).
+ */
+static bool learn_rdp_port(struct rd_engine *e, const struct rd_packet *p)
+{
+    struct rd_cur in;
+    uint8_t b0 = 0;
+
+    rd_cur_init(&in, p->payload, p->paylen);
+    if (p->paylen < 11 || !rd_cur_peek_u8(&in, &b0) || b0 != 3 || !rd_x224_is_cr_start(in) ||
+        e->opts.nports >= RD_MAX_PORTS) {
+        return false;
+    }
+    e->opts.ports[e->opts.nports++] = p->dport;
+    e->stats.learned_ports++;
+    return true;
+}
+
 /* ICMP fragmentation needed (type 3 code 4) and ICMPv6 packet too big (type 2). */
 static bool is_too_big(const struct rd_packet *p)
 {
@@ -594,18 +617,34 @@ void rd_engine_packet(struct rd_engine *e, const struct rd_packet *p)
 {
     struct rd_conn *c;
     bool from_client = false;
+    bool learned = false;
 
     advance_clock(e, p->ts_ns);
     if ((p->l4 == RD_L4_ICMP || p->l4 == RD_L4_ICMP6) && p->quote.valid && p->quote.proto == 6) {
         on_icmp(e, p);
         return;
     }
-    if (p->l4 != RD_L4_TCP ||
-        (!rd_engine_is_rdp_port(e, p->sport) && !rd_engine_is_rdp_port(e, p->dport))) {
+    if (p->l4 != RD_L4_TCP) {
         e->stats.other++;
         return;
     }
+    if (!rd_engine_is_rdp_port(e, p->sport) && !rd_engine_is_rdp_port(e, p->dport)) {
+        if (!learn_rdp_port(e, p)) {
+            e->stats.other++;
+            return;
+        }
+        learned = true;
+    }
     c = rd_flow_lookup(&e->flows, p, &from_client);
+    if (c == NULL && learned) {
+        c = new_conn(e, p);
+        if (c != NULL) {
+            rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE,
+                          "RDP recognised on port %u by its X.224 Connection Request (--port %u "
+                          "tracks such connections from their SYN)",
+                          p->dport, p->dport);
+        }
+    }
     if (c != NULL && is_reuse(c, p, from_client)) {
         finish(e, c);
         c = NULL;

@@ -38,6 +38,7 @@ struct rd_engine_stats {
     uint64_t evicted; /* finished early: the table was full */
     uint64_t failed;
     uint64_t time_backwards; /* packets whose timestamp went backwards */
+    uint64_t learned_ports;  /* ports recognised as RDP by an X.224 Connection Request */
 };
 
 struct rd_verdict;

@@ -115,5 +115,23 @@ echo "conn 1 cause=tcp_refused colour=red" >"$tmp/chk/tcp-refused.expected"
 "$bin" --check "$tmp/chk" >"$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q "unknown field 'colour'" "$tmp/out" && ok || bad "unknown field: $(cat "$tmp/out")"
 
+# RDP on a port nobody named is recognised by its X.224 Connection Request.
+python3 - "$cap/x224-no-response.pcap" "$tmp/port4489.pcap" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+off = 24
+while off + 16 <= len(d):
+    incl = struct.unpack_from('<I', d, off + 8)[0]
+    tcp = off + 16 + 14 + (d[off + 16 + 14] & 15) * 4
+    for o in (tcp, tcp + 2):
+        if struct.unpack_from('!H', d, o)[0] == 3389:
+            struct.pack_into('!H', d, o, 4489)
+    off += 16 + incl
+open(sys.argv[2], 'wb').write(d)
+PY
+"$bin" --json -r "$tmp/port4489.pcap" >"$tmp/out" 2>&1
+grep -q '"cause":"x224_no_response"' "$tmp/out" && grep -q 'RDP recognised on port 4489' "$tmp/out" &&
+    ok || bad "X.224 on port 4489 not recognised: $(cat "$tmp/out")"
+
 echo "check-cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
