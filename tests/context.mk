@@ -1,3 +1,11 @@
 # tests/context.mk - the DNS dissector and the Kerberos/DNS context store
 # (which names a client resolved, which tickets it asked for, before it connected).
 libdissect_a_SOURCES += dissectors/dns.c dissectors/dns.h
+
+check_PROGRAMS += tests/check_dns
+TESTS += tests/check_dns
+
+# The test reaches the RD_TESTABLE name reader, so it compiles the module itself.
+tests_check_dns_SOURCES = tests/check_dns.c dissectors/dns.c
+tests_check_dns_CFLAGS = $(UNIT_TEST_FLAGS) $(DISSECT_WARN_CFLAGS)
+tests_check_dns_LDADD = $(UNIT_TEST_LIBS)
