@@ -636,27 +636,26 @@ void rd_engine_packet(struct rd_engine *e, const struct rd_packet *p)
         learned = true;
     }
     c = rd_flow_lookup(&e->flows, p, &from_client);
-}
-if (c != NULL && is_reuse(c, p, from_client)) {
-    finish(e, c);
-    c = NULL;
-}
-if (c == NULL) {
-    c = new_conn(e, p);
+    if (c != NULL && is_reuse(c, p, from_client)) {
+        finish(e, c);
+        c = NULL;
+    }
     if (c == NULL) {
-        e->stats.other++;
-        return;
+        c = new_conn(e, p);
+        if (c == NULL) {
+            e->stats.other++;
+            return;
+        }
+        from_client = c->cport == p->sport && rd_addr_eq(&c->cli, &p->src);
+        if (learned) {
+            rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE,
+                          "RDP recognised on port %u by its X.224 Connection Request (--port %u "
+                          "tracks such connections from their SYN)",
+                          p->dport, p->dport);
+        }
     }
-    from_client = c->cport == p->sport && rd_addr_eq(&c->cli, &p->src);
-    if (learned) {
-        rd_conn_event(c, p, RD_DIR_NONE, RD_EV_NOTE,
-                      "RDP recognised on port %u by its X.224 Connection Request (--port %u "
-                      "tracks such connections from their SYN)",
-                      p->dport, p->dport);
-    }
-}
-rd_flow_touch(&e->flows, c);
-tcp_packet(c, p, from_client ? RD_DIR_C2S : RD_DIR_S2C);
+    rd_flow_touch(&e->flows, c);
+    tcp_packet(c, p, from_client ? RD_DIR_C2S : RD_DIR_S2C);
 }
 
 static int by_id(const void *a, const void *b)
