@@ -176,8 +176,8 @@ static void explain_code(const struct rd_session *s, struct rd_verdict *v, const
         cause = "the server's authentication provider refused the logon";
     }
     snprintf(v->explanation, sizeof(v->explanation),
-             "Network Level Authentication failed: %s; %s. %s", what, cause,
-             d->has_error ? rd_ntstatus_meaning(code) : "");
+             "Network Level Authentication failed: %s; %s.%s%s", what, cause,
+             d->has_error ? " " : "", d->has_error ? rd_ntstatus_meaning(code) : "");
     for (unsigned i = 0; i < n_rem && i < RD_REMEDY_MAX; i++) {
         v->remedies[i] = rem[i];
     }
