@@ -18,3 +18,4 @@ libanalyzer_a_SOURCES += analyzer/diagnose_int.h analyzer/diagnose_rdp.c analyze
 libanalyzer_a_SOURCES += analyzer/explain.c analyzer/explain.h
 libanalyzer_a_SOURCES += analyzer/attempt.c analyzer/attempt.h
 libanalyzer_a_SOURCES += analyzer/session_nla.c
+libanalyzer_a_SOURCES += analyzer/html.c analyzer/html.h
