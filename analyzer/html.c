@@ -48,7 +48,7 @@
 #define L_MIDDLE_X  510 /* middlebox lifeline, and the centre of every label */
 #define L_HEAD      58  /* column headers */
 #define L_LINE      14  /* one label line */
-#define L_NOTE      22  /* a row without an arrow */
+#define L_NOTE      28  /* a row without an arrow */
 #define L_GROUP_MAX 8   /* events of one frame drawn on one arrow */
 #define L_LONG      104 /* labels longer than this are squeezed to L_SQUEEZE */
 #define L_SQUEEZE   690
@@ -252,6 +252,7 @@ struct row {
     int x1, x2;            /* arrow from x1 to x2 */
     bool evidence;         /* a frame the verdict cites */
     bool anchor;           /* carries the id the evidence list links to */
+    bool middlebox;        /* drawn from the middlebox column, with a line saying so */
     const char *cls;       /* arrow class (colour, dash) */
 };
 
@@ -414,6 +415,11 @@ static void ladder_layout(struct ladder *l, const struct rd_conn *c, const struc
             r->x1 = from;
             r->x2 = to;
             r->cls = mb ? "a-rst a-mb" : arrow_class(e);
+            if (mb) {
+                r->middlebox = true;
+                r->h += L_LINE;
+                y += L_LINE;
+            }
             r->evidence = is_evidence(v, e->frame);
             if (r->evidence && l->n_anchored < RD_EVIDENCE_MAX) {
                 bool seen = false;
@@ -481,6 +487,12 @@ static void svg_arrow(FILE *f, const struct rd_conn *c, const struct row *r)
     for (unsigned k = 0; k < r->count; k++) {
         svg_label(f, r->y + 12 + L_LINE * (int)k, c->timeline[r->first + k].text, "l");
     }
+    if (r->middlebox) {
+        svg_label(f, r->y + 12 + L_LINE * (int)r->count,
+                  e->dir == RD_DIR_S2C ? "sent in the server's name by a device on the path"
+                                       : "sent in the client's name by a device on the path",
+                  "l");
+    }
     fputs("<title>", f);
     if (e->frame != 0) {
         fprintf(f, "frame %" PRIu64 ", ", e->frame);
@@ -492,7 +504,7 @@ static void svg_arrow(FILE *f, const struct rd_conn *c, const struct row *r)
 static void svg_note(FILE *f, const struct rd_conn *c, const struct rd_verdict *v,
                      const struct row *r)
 {
-    int ty = r->y + 15;
+    int ty = r->y + 17;
 
     if (r->first >= c->n_events) {
         char text[160];
@@ -548,15 +560,23 @@ static void svg_header(FILE *f, const struct rd_conn *c, const struct ladder *l)
     }
 }
 
-static void render_ladder(FILE *f, const struct rd_conn *c, const struct rd_verdict *v)
+static bool is_anchored(const struct ladder *l, uint64_t frame)
 {
-    struct ladder *l = malloc(sizeof(*l));
+    for (unsigned k = 0; l != NULL && k < l->n_anchored; k++) {
+        if (l->anchored[k] == frame) {
+            return true;
+        }
+    }
+    return false;
+}
 
+static void render_ladder(FILE *f, const struct rd_conn *c, const struct rd_verdict *v,
+                          const struct ladder *l)
+{
     if (l == NULL) {
         fputs("<p class=\"muted\">(no memory to draw the ladder)</p>", f);
         return;
     }
-    ladder_layout(l, c, v);
     fprintf(f,
             "<figure class=\"ladder\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d "
             "%d\" role=\"img\" aria-label=\"ladder diagram of connection %" PRIu64 "\">",
@@ -591,18 +611,18 @@ static void render_ladder(FILE *f, const struct rd_conn *c, const struct rd_verd
               f);
     }
     fputs("</figcaption></figure>\n", f);
-    free(l);
 }
 
 /* ---- verdict, certificate, facts ------------------------------------------ */
 
-static void render_verdict(FILE *f, const struct rd_conn *c, const struct rd_verdict *v)
+/* The verdict box; evidence frames link to their arrow when l drew one. */
+static void render_verdict(FILE *f, const struct rd_conn *c, const struct rd_verdict *v,
+                           const struct ladder *l)
 {
     const struct rd_cause_info *ci = rd_cause_info(v->cause);
 
     fprintf(f, "<div class=\"verdict v-%s\">", outcome_class(v->outcome));
-    fprintf(f, "<p class=\"vhead\"><span class=\"badge b-%s\">%s</span> <b>%s</b>",
-            outcome_class(v->outcome), rd_outcome_name(v->outcome), rd_cause_name(v->cause));
+    fprintf(f, "<p class=\"vhead\"><b>Verdict: %s</b>", rd_cause_name(v->cause));
     if (v->cause != RD_CAUSE_NONE) {
         fputs(" &mdash; ", f);
         esc(f, ci->summary);
@@ -639,11 +659,15 @@ static void render_verdict(FILE *f, const struct rd_conn *c, const struct rd_ver
         for (unsigned i = 0; i < v->n_evidence && i < RD_EVIDENCE_MAX; i++) {
             const struct rd_evidence *e = &v->evidence[i];
             fputs("<li>", f);
-            if (e->frame != 0) {
+            if (e->frame != 0 && is_anchored(l, e->frame)) {
                 fprintf(f,
-                        "<a class=\"frame\" href=\"#c%" PRIu64 "-f%" PRIu64 "\">#%" PRIu64
-                        "</a> <span class=\"t\">%.6f s</span> ",
-                        c->id, e->frame, e->frame,
+                        "<a class=\"frame\" href=\"#c%" PRIu64 "-f%" PRIu64 "\">#%" PRIu64 "</a> ",
+                        c->id, e->frame, e->frame);
+            } else if (e->frame != 0) {
+                fprintf(f, "<span class=\"frame\">#%" PRIu64 "</span> ", e->frame);
+            }
+            if (e->frame != 0) {
+                fprintf(f, "<span class=\"t\">%.6f s</span> ",
                         rel_s(c, e->ts_ns != 0 ? e->ts_ns : c->first_ts));
             }
             esc(f, e->text);
@@ -957,7 +981,11 @@ static void render_section(FILE *f, const struct rd_conn *c, const struct rd_ver
                            uint64_t attempt)
 {
     const char *oc = outcome_class(v->outcome);
+    struct ladder *l = malloc(sizeof(*l)); /* about 5 KiB: not on the stack */
 
+    if (l != NULL) {
+        ladder_layout(l, c, v);
+    }
     if (v->outcome == RD_OUTCOME_OK) {
         fprintf(f,
                 "<details class=\"conn c-ok\" id=\"c%" PRIu64
@@ -973,11 +1001,12 @@ static void render_section(FILE *f, const struct rd_conn *c, const struct rd_ver
             rd_cause_name(v->cause), rd_phase_name(v->phase));
     fputs(v->outcome == RD_OUTCOME_OK ? "</summary>\n" : "</h3>\n", f);
     render_endpoints(f, c, attempt);
-    render_verdict(f, c, v);
+    render_verdict(f, c, v, l);
     render_cert(f, c->session);
-    render_ladder(f, c, v);
+    render_ladder(f, c, v, l);
     render_facts(f, c);
     fputs(v->outcome == RD_OUTCOME_OK ? "</details>\n" : "</section>\n", f);
+    free(l);
 }
 
 static void index_row(struct rd_html *h, const struct rd_conn *c, const struct rd_verdict *v,
@@ -1156,6 +1185,7 @@ static const char *const css[] = {
     "vertical-align:top}\n",
     "th{background:#eef1f4;font-weight:600}\n",
     "td.n{text-align:right;font-variant-numeric:tabular-nums}\n",
+    "td code{white-space:nowrap}\n",
     ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;"
     "font-weight:700;text-transform:uppercase;letter-spacing:.03em;color:#fff;"
     "vertical-align:1px}\n",
@@ -1177,7 +1207,7 @@ static const char *const css[] = {
     "dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0}\n",
     "dl.kv dt{font-weight:600;color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}\n",
     "ul.evidence{margin:4px 0;padding-left:20px}\n",
-    "a.frame{font-weight:700;font-variant-numeric:tabular-nums}\n",
+    ".frame{font-weight:700;font-variant-numeric:tabular-nums}\n",
     ".t{color:var(--muted);font-size:13px;font-variant-numeric:tabular-nums}\n",
     "ol.fix{margin:4px 0;padding-left:24px}ol.fix li{margin:2px 0}\n",
     ".warning{background:var(--amber-bg);border-left:4px solid var(--amber);padding:6px 10px}\n",
@@ -1373,11 +1403,11 @@ static void write_attempts(FILE *f, const struct rd_attempts *at)
     fprintf(f,
             "<h2>Attempts</h2>\n<p class=\"muted\">Connections from one client to one server that "
             "belong to one user action (%" PRIu64
-            " attempts in all; listed: those with a failure or a retry).</p>\n"
+            " attempt%s in all; listed: those with a failure or a retry).</p>\n"
             "<div class=\"scroll\"><table><thead><tr><th>First connection</th><th>Client</th>"
             "<th>Server</th><th>Connections</th><th>How it ended</th><th>How it unfolded</th>"
             "</tr></thead><tbody>\n",
-            at->total);
+            at->total, at->total == 1 ? "" : "s");
     for (size_t i = 0; i < at->n_done && i < RD_ATTEMPT_LISTED; i++) {
         const struct rd_attempt *t = &at->done[i];
         rd_addr_format(&t->cli, cli, sizeof(cli));
