@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "diagnose.h"
 #include "explain.h"
+#include "html.h"
 #include "report.h"
 #include "run.h"
 
@@ -43,6 +44,7 @@ enum {
     OPT_NO_EMBEDDED,
     OPT_JUNIT,
     OPT_EXPECT_WRITE,
+    OPT_HTML,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +65,7 @@ static const struct option long_opts[] = {
     {"no-embedded-keys", no_argument, NULL, OPT_NO_EMBEDDED},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"expect-write", no_argument, NULL, OPT_EXPECT_WRITE},
+    {"html", required_argument, NULL, OPT_HTML},
     {NULL, 0, NULL, 0},
 };
 
@@ -86,6 +89,7 @@ static void usage(FILE *f)
           "  -v                  full timelines (retransmissions, duplicates)\n"
           "  --all               also show healthy connections\n"
           "  --color=WHEN        auto, always or never\n"
+          "  --html FILE         also write a self-contained HTML report (ladder diagrams)\n"
           "Live capture:\n"
           "  -w FILE             also save the packets that passed the filter\n"
           "  -G SECONDS          a new -w file every SECONDS (FILE is a strftime pattern)\n"
@@ -144,6 +148,7 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 struct cli_ctx {
     struct rd_report report;
     struct rd_attempts attempts;
+    struct rd_html *html; /* --html, or NULL */
 };
 
 static void print_conn(void *ctx, const struct rd_conn *c, const struct rd_verdict *v)
@@ -153,6 +158,9 @@ static void print_conn(void *ctx, const struct rd_conn *c, const struct rd_verdi
 
     rd_capture_status_clear();
     rd_report_conn(&x->report, c, v, attempt);
+    if (x->html != NULL) {
+        rd_html_conn(x->html, c, v, attempt);
+    }
     fflush(x->report.out);
 }
 
@@ -164,6 +172,7 @@ int rd_cli_main(int argc, char **argv)
     const char *check_path = NULL;
     const char *junit = NULL;
     bool expect_write = false;
+    const char *html_path = NULL;
     uint16_t ports[RD_MAX_PORTS];
     unsigned nports = 0;
     char filter[FILTER_ARGS_MAX] = "";
@@ -277,6 +286,9 @@ int rd_cli_main(int argc, char **argv)
         case OPT_EXPECT_WRITE:
             expect_write = true;
             break;
+        case OPT_HTML:
+            html_path = optarg;
+            break;
         case ':':
             return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -328,10 +340,23 @@ int rd_cli_main(int argc, char **argv)
         fprintf(stderr, "rdpdiag: out of memory\n");
         return RD_EXIT_USAGE;
     }
+    ctx.html = NULL;
+    if (html_path != NULL) {
+        const char *title = ro.cap.file != NULL ? ro.cap.file : ro.cap.iface;
+        ctx.html = rd_html_open(html_path, title, err, sizeof(err));
+        if (ctx.html == NULL) {
+            fprintf(stderr, "rdpdiag: %s\n", err);
+            rd_attempts_free(&ctx.attempts);
+            return RD_EXIT_USAGE;
+        }
+    }
     rd_report_init(&ctx.report, &rep, stdout);
     rc = rd_run(&ro, print_conn, &ctx, &run, err, sizeof(err));
     rd_attempts_close_all(&ctx.attempts);
     if (rc != 0) {
+        if (ctx.html != NULL) {
+            rd_html_discard(ctx.html);
+        }
         if (ctx.report.total > 0) {
             rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
         }
@@ -339,6 +364,17 @@ int rd_cli_main(int argc, char **argv)
         fprintf(stderr, "rdpdiag: %s\n", err);
         rd_attempts_free(&ctx.attempts);
         return RD_EXIT_USAGE;
+    }
+    if (ctx.html != NULL) {
+        char herr[RD_ERRBUF_SIZE];
+        if (rd_html_close(ctx.html, &ctx.report, &ctx.attempts, &run.engine.stats, herr,
+                          sizeof(herr)) != 0) {
+            rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
+            rd_attempts_free(&ctx.attempts);
+            fflush(stdout);
+            fprintf(stderr, "rdpdiag: %s\n", herr);
+            return RD_EXIT_USAGE;
+        }
     }
     rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
     rd_attempts_free(&ctx.attempts);
