@@ -508,6 +508,18 @@ void rd_context_packet(struct rd_context *x, const struct rd_packet *p)
     }
 }
 
+/* t + d without overflow (capture timestamps come from the file). */
+static int64_t add_sat(int64_t t, int64_t d)
+{
+    if (d > 0 && t > INT64_MAX - d) {
+        return INT64_MAX;
+    }
+    if (d < 0 && t < INT64_MIN - d) {
+        return INT64_MIN;
+    }
+    return t + d;
+}
+
 static bool in_window(int64_t ts, int64_t from, int64_t to)
 {
     return ts >= from && ts <= to;
@@ -628,7 +640,7 @@ void rd_context_lookup_span(const struct rd_context *x, const struct rd_addr *cl
                             int64_t conn_end_ns, struct rd_conn_context *out)
 {
     const struct rd_context_client *c = client_find(x, client);
-    int64_t from = conn_start_ns - RD_CONTEXT_WINDOW_NS;
+    int64_t from = add_sat(conn_start_ns, -RD_CONTEXT_WINDOW_NS);
 
     memset(out, 0, sizeof *out);
     out->termsrv_error_name = "";
@@ -672,8 +684,8 @@ void rd_context_lookup(const struct rd_context *x, const struct rd_addr *client,
                        const struct rd_addr *server, int64_t conn_start_ns,
                        struct rd_conn_context *out)
 {
-    rd_context_lookup_span(x, client, server, conn_start_ns, conn_start_ns + RD_CONTEXT_WINDOW_NS,
-                           out);
+    rd_context_lookup_span(x, client, server, conn_start_ns,
+                           add_sat(conn_start_ns, RD_CONTEXT_WINDOW_NS), out);
 }
 
 const char *rd_context_tgs_name(enum rd_context_tgs t)

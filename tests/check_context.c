@@ -708,6 +708,17 @@ START_TEST(test_ignored)
     ck_assert_uint_eq(ctx.stats.packets, 0);
     ck_assert_str_eq(rd_context_tgs_name(RD_CTX_TGS_NONE), "none");
     ck_assert_str_eq(rd_context_tgs_name(RD_CTX_TGS_UNANSWERED), "unanswered");
+    /* Windows at the ends of time do not overflow. */
+    {
+        struct rd_addr client = CLIENT;
+        struct rd_addr server = RDPSRV;
+
+        udp(&ctx, 2, INT64_MAX, DNSSRV, CLIENT, 53, 40000, resp_a, sizeof resp_a);
+        rd_context_lookup(&ctx, &client, &server, INT64_MAX, &out);
+        ck_assert_uint_eq(out.nnames, 1);
+        rd_context_lookup(&ctx, &client, &server, INT64_MIN, &out);
+        ck_assert_uint_eq(out.nnames, 0);
+    }
 }
 END_TEST
 
