@@ -1258,7 +1258,7 @@ static const char *const css[] = {
     "footer{max-width:1120px;margin:24px auto;padding:0 16px 24px;color:var(--muted);"
     "font-size:13px}\n",
     "@media (max-width:640px){body{font-size:14px}main{padding:8px}.conn{padding:10px}"
-    "dl.kv{grid-template-columns:1fr}dl.kv dt{margin-top:4px}}\n",
+    "dl.kv{grid-template-columns:1fr}dl.kv dt{margin-top:4px}td,th{min-width:7.5em}}\n",
     "@media print{body{background:#fff;font-size:12px}header.top{background:#fff;color:#000;"
     "border-bottom:2px solid #000}header.top p,header.top code{color:#000}"
     ".conn{break-inside:avoid-page;border-color:#999}.verdict,.cert,figure.ladder"
