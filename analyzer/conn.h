@@ -138,9 +138,10 @@ struct rd_verdict {
     char warning[256]; /* non-fatal finding on a healthy connection */
 };
 
-struct rd_session; /* session.h */
-struct rd_keylog;  /* keylog.h */
-struct rd_rsakey;  /* tlsdec.h */
+struct rd_session;      /* session.h */
+struct rd_conn_context; /* context.h */
+struct rd_keylog;       /* keylog.h */
+struct rd_rsakey;       /* tlsdec.h */
 
 /* What may decrypt TLS: a key log (--keylog, a pcapng's Decryption Secrets
  * Blocks) and a server's RSA private key (--rsa-key).  Either may be NULL. */
@@ -196,6 +197,9 @@ struct rd_conn {
 
     struct rd_session *session;       /* allocated with the first payload byte */
     const struct rd_secrets *secrets; /* the run's keys, or NULL */
+    /* The client's DNS and Kerberos around this connection: set while the
+     * connection is being finished (diagnosis and reports), NULL otherwise. */
+    const struct rd_conn_context *context;
 
     struct rd_event *timeline; /* grows by doubling up to RD_TIMELINE_MAX */
     unsigned n_events, cap_events;

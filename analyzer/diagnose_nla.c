@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "context.h"
 #include "x224.h"
 
 #include "kerberos.h"
@@ -301,8 +302,10 @@ static bool target_is_ip(const struct rd_session *s)
  * refuse), and a Restricted Admin / Remote Credential Guard request the
  * server does not allow.
  */
-static void nla_hints(const struct rd_session *s, struct rd_verdict *v)
+static void nla_hints(const struct rd_dfacts *f, struct rd_verdict *v)
 {
+    const struct rd_session *s = f->s;
+    const struct rd_conn_context *cc = f->c->context;
     char text[480];
 
     if (s->credssp.pkg == RD_PKG_NTLM && target_is_ip(s)) {
@@ -322,6 +325,27 @@ static void nla_hints(const struct rd_session *s, struct rd_verdict *v)
                             "/v:server.example.com) instead of its IP address, so that Kerberos "
                             "is used instead of NTLM.");
         }
+    }
+    /* The KDC's side of the story, when the capture holds the client's Kerberos. */
+    if (cc != NULL && cc->termsrv == RD_CTX_TGS_REFUSED) {
+        snprintf(text, sizeof(text),
+                 "The domain controller refused the client a ticket for %s (%s): without it the "
+                 "client cannot use Kerberos for this server%s.",
+                 cc->termsrv_sname, cc->termsrv_error_name,
+                 s->credssp.pkg == RD_PKG_NTLM ? " and fell back to NTLM" : "");
+        explanation_add(v, text);
+        rd_verdict_evidence(
+            v, cc->termsrv_reply_frame != 0 ? cc->termsrv_reply_frame : cc->termsrv_req_frame, 0,
+            "KRB-ERROR %s for %s", cc->termsrv_error_name, cc->termsrv_sname);
+        detail_add(v, ",\"termsrv_ticket\":\"refused\"");
+        remedy_first(v, "Register the service principal the client asks for (setspn -L <server>; "
+                        "TERMSRV/<name> must exist for the name the client uses), or connect by "
+                        "the name that has it.");
+    } else if (cc != NULL && s->credssp.pkg == RD_PKG_NTLM && cc->client_known &&
+               cc->termsrv == RD_CTX_TGS_NONE) {
+        explanation_add(v, "The client talked to a domain controller but never asked for a "
+                           "TERMSRV/ ticket for this server, so Kerberos was never tried.");
+        detail_add(v, ",\"termsrv_ticket\":\"not_requested\"");
     }
     if (s->x224.req_flags & (RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED |
                              RD_X224_REDIRECTED_AUTHENTICATION_MODE_REQUIRED)) {
@@ -382,7 +406,7 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     if (s->dec.decrypting && (s->dec.has_error || s->dec.has_krb_error || s->dec.n_req > 0)) {
         credssp_failure_decoded(f, v, stage);
-        nla_hints(s, v);
+        nla_hints(f, v);
         return true;
     }
     if (last_client != NULL) {
@@ -419,6 +443,6 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
                  "package (e.g. NTLM blocked by policy) or its CredSSP provider is broken.",
                  k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
     }
-    nla_hints(s, v);
+    nla_hints(f, v);
     return true;
 }

@@ -51,7 +51,18 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
     }
     e->done = done;
     e->ctx = ctx;
-    return rd_flow_init(&e->flows, e->opts.max_conns, errbuf, errsize);
+    if (rd_flow_init(&e->flows, e->opts.max_conns, errbuf, errsize) != 0) {
+        return -1;
+    }
+    e->scratch = malloc(sizeof(*e->scratch));
+    if (e->scratch == NULL || rd_context_init(&e->context, RD_ENGINE_CONTEXT_CLIENTS) != 0) {
+        snprintf(errbuf, errsize, "out of memory for the DNS/Kerberos context");
+        free(e->scratch);
+        e->scratch = NULL;
+        rd_flow_free(&e->flows);
+        return -1;
+    }
+    return 0;
 }
 
 bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port)
@@ -102,6 +113,8 @@ static void finish(struct rd_engine *e, struct rd_conn *c)
     rd_session_finish(c);
     c->finished = true;
     c->end_ts = e->now_ns;
+    rd_context_lookup_span(&e->context, &c->cli, &c->srv, c->first_ts, c->last_ts, e->scratch);
+    c->context = e->scratch;
     rd_diagnose(c, &v);
     if (v.outcome == RD_OUTCOME_FAILED) {
         e->stats.failed++;
@@ -620,6 +633,15 @@ void rd_engine_packet(struct rd_engine *e, const struct rd_packet *p)
     bool learned = false;
 
     advance_clock(e, p->ts_ns);
+    if (p->l4 == RD_L4_UDP ||
+        ((p->sport == 53 || p->dport == 53 || p->sport == 88 || p->dport == 88) &&
+         p->l4 == RD_L4_TCP)) {
+        rd_context_packet(&e->context, p);
+        if (p->l4 == RD_L4_UDP) {
+            e->stats.other++;
+            return;
+        }
+    }
     if ((p->l4 == RD_L4_ICMP || p->l4 == RD_L4_ICMP6) && p->quote.valid && p->quote.proto == 6) {
         on_icmp(e, p);
         return;
@@ -702,4 +724,7 @@ void rd_engine_free(struct rd_engine *e)
         free_conn(c);
     }
     rd_flow_free(&e->flows);
+    rd_context_free(&e->context);
+    free(e->scratch);
+    e->scratch = NULL;
 }

@@ -12,9 +12,11 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "context.h"
 #include "flow.h"
 
-#define RD_MAX_PORTS 16
+#define RD_MAX_PORTS              16
+#define RD_ENGINE_CONTEXT_CLIENTS 256 /* clients whose DNS and Kerberos are remembered */
 
 struct rd_engine_opts {
     uint16_t ports[RD_MAX_PORTS]; /* RDP ports (3389 when none given) */
@@ -53,6 +55,8 @@ struct rd_engine {
     int64_t now_ns;
     int64_t last_sweep_ns;
     bool clock_started;
+    struct rd_context context;       /* recent DNS and Kerberos per client */
+    struct rd_conn_context *scratch; /* one connection's view of it, while finishing */
 };
 
 void rd_engine_default_opts(struct rd_engine_opts *o);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "context.h"
 #include "decode.h"
 #include "diagnose.h"
 #include "kerberos.h"
@@ -120,6 +121,25 @@ static const char *color(const struct rd_report *r, const char *code)
     return r->opts.color ? code : "";
 }
 
+static void text_context(FILE *f, const struct rd_conn_context *cc)
+{
+    if (cc == NULL || !cc->client_known) {
+        return;
+    }
+    for (size_t i = 0; i < cc->nnames; i++) {
+        fprintf(f, "  dns       #%-7" PRIu64 " the client resolved %s%s%s to this server%s\n",
+                cc->names[i].frame, cc->names[i].name, cc->names[i].canonical[0] ? " (via " : "",
+                cc->names[i].canonical[0] ? cc->names[i].canonical : "",
+                cc->names[i].canonical[0] ? ")" : "");
+    }
+    if (cc->termsrv != RD_CTX_TGS_NONE) {
+        fprintf(f, "  kerberos  #%-7" PRIu64 " ticket for %s: %s%s%s\n", cc->termsrv_req_frame,
+                cc->termsrv_sname, rd_context_tgs_name(cc->termsrv),
+                cc->termsrv == RD_CTX_TGS_REFUSED ? " " : "",
+                cc->termsrv == RD_CTX_TGS_REFUSED ? cc->termsrv_error_name : "");
+    }
+}
+
 static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
                       uint64_t attempt)
 {
@@ -160,6 +180,7 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
         fprintf(f, "  (%u retransmission/duplicate events hidden: -v shows them)\n",
                 c->noise_events);
     }
+    text_context(f, c->context);
     fprintf(f, "  verdict   %s%s%s in phase %s: %s (closed by %s, %s)\n", color(r, oc),
             rd_outcome_name(v->outcome), reset, rd_phase_name(v->phase), rd_cause_name(v->cause),
             rd_closer_name(v->closed_by), rd_close_kind_name(v->close));
@@ -547,6 +568,53 @@ static void json_credssp(FILE *f, const struct rd_session *s)
     fputc('}', f);
 }
 
+/* The client's DNS answers and Kerberos exchanges around the connection. */
+static void json_context(FILE *f, const struct rd_conn_context *cc)
+{
+    char ip[64];
+
+    if (cc == NULL || !cc->client_known) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"dns\":[", f);
+    for (size_t i = 0; i < cc->nnames; i++) {
+        const struct rd_conn_context_name *n = &cc->names[i];
+        fprintf(f, "%s{\"frame\":%" PRIu64, i ? "," : "", n->frame);
+        json_kv_str(f, "name", n->name, true);
+        json_kv_str(f, "canonical", n->canonical, true);
+        fputs(",\"other_addresses\":[", f);
+        for (size_t a = 0; a < n->nothers; a++) {
+            rd_addr_format(&n->others[a], ip, sizeof(ip));
+            if (a) {
+                fputc(',', f);
+            }
+            rd_json_string(f, ip);
+        }
+        fputs("]}", f);
+    }
+    fputs("],\"kerberos\":[", f);
+    for (size_t i = 0; i < cc->nkrb; i++) {
+        const struct rd_conn_context_krb *k = &cc->krb[i];
+        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"type\":\"%s\"", i ? "," : "", k->frame,
+                k->type_name);
+        json_kv_str(f, "realm", k->realm, true);
+        json_kv_str(f, "service", k->sname, true);
+        json_bool(f, "during", k->during, true);
+        if (k->has_error) {
+            fprintf(f, ",\"error\":\"%s\"", k->error_name);
+        }
+        fputc('}', f);
+    }
+    fprintf(f, "],\"termsrv_ticket\":\"%s\"", rd_context_tgs_name(cc->termsrv));
+    if (cc->termsrv != RD_CTX_TGS_NONE) {
+        json_kv_str(f, "termsrv_service", cc->termsrv_sname, true);
+        fprintf(f, ",\"termsrv_request_frame\":%" PRIu64 ",\"termsrv_reply_frame\":%" PRIu64,
+                cc->termsrv_req_frame, cc->termsrv_reply_frame);
+    }
+    fprintf(f, ",\"pkinit\":%s}", cc->pkinit ? "true" : "false");
+}
+
 static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
                       uint64_t attempt)
 {
@@ -610,6 +678,8 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     json_credssp(f, c->session);
     fputs(",\"mcs\":", f);
     json_mcs(f, c->session);
+    fputs(",\"context\":", f);
+    json_context(f, c->context);
     fprintf(f, ",\"tcp\":{\"start_captured\":%s,\"rtt_ms\":", c->start_seen ? "true" : "false");
     if (c->rtt_ns >= 0) {
         fprintf(f, "%.3f", (double)c->rtt_ns / 1e6);
