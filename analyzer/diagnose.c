@@ -10,6 +10,9 @@
 
 #include "diagnose_int.h"
 
+#include "context.h"
+#include "decode.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -396,6 +399,34 @@ bool rd_rule_tcp_refused(const struct rd_dfacts *f, struct rd_verdict *v)
     return true;
 }
 
+/* A dead address the client got from DNS: name it, and the name's other
+ * addresses (a stale or wrong record sends clients to an address that no longer
+ * answers, while the name works for clients that try the next one). */
+static void dns_hint(const struct rd_conn *c, struct rd_verdict *v)
+{
+    const struct rd_conn_context *cc = c->context;
+    const struct rd_conn_context_name *n;
+    char others[160] = "", ip[64];
+    size_t used = 0;
+
+    if (cc == NULL || cc->nnames == 0) {
+        return;
+    }
+    n = &cc->names[0];
+    for (size_t i = 0; i < n->nothers && used < sizeof(others); i++) {
+        rd_addr_format(&n->others[i], ip, sizeof(ip));
+        used += (size_t)snprintf(others + used, sizeof(others) - used, "%s%s", i ? ", " : "", ip);
+    }
+    rd_verdict_evidence(v, n->frame, n->ts_ns, "DNS: %s resolved to this address", n->name);
+    snprintf(v->explanation, sizeof(v->explanation),
+             "The client got this address from DNS for %s (frame %llu), and nothing answers on "
+             "it%s%s%s: a stale or wrong DNS record is likely; check the name's records (an old "
+             "server, an IPv6 address the server does not listen on).",
+             n->name, (unsigned long long)n->frame,
+             n->nothers > 0 ? "; the name also resolves to " : "", others,
+             n->nothers > 0 ? "" : "");
+}
+
 bool rd_rule_tcp_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_conn *c = f->c;
@@ -417,6 +448,7 @@ bool rd_rule_tcp_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     snprintf(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u,\"waited_s\":%.3f}",
              t->syn_count, waited);
+    dns_hint(c, v);
     return true;
 }
 

@@ -76,6 +76,11 @@ static void cert_problems(const struct rd_session *s, char *buf, size_t size)
     if (t->weak_key && n < size) {
         snprintf(buf + n, size - n, "its key is weak; ");
     }
+    n = strlen(buf);
+    if (n >= 2) {
+        buf[n - 2] = '.'; /* the last "; " ends the sentence */
+        buf[n - 1] = '\0';
+    }
 }
 
 bool rd_rule_cert_rejected(const struct rd_dfacts *f, struct rd_verdict *v)

@@ -401,12 +401,15 @@ static void json_tls(FILE *f, const struct rd_session *s)
 
 static void json_time(FILE *f, const char *key, int64_t secs)
 {
-    char buf[40];
+    time_t t = (time_t)secs;
+    struct tm tm;
 
-    rd_format_time(secs * NS_PER_SEC, buf, sizeof(buf));
-    buf[19] = 'Z'; /* whole seconds */
-    buf[20] = '\0';
-    fprintf(f, ",\"%s\":\"%s\"", key, buf);
+    if (gmtime_r(&t, &tm) == NULL) {
+        fprintf(f, ",\"%s\":null", key);
+        return;
+    }
+    fprintf(f, ",\"%s\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", key, tm.tm_year + 1900, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void json_certificate(FILE *f, const struct rd_session *s)
