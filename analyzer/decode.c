@@ -490,6 +490,16 @@ static enum rd_decode_result ipv6_ext(struct rd_cur *c, size_t *wire, uint8_t *n
     }
 }
 
+/* Store v as 4 bytes in network order: an IPv4 address read as one word goes
+ * back into struct rd_addr without a call to memcpy for 4 bytes. */
+static void put_be32(uint8_t *dst, uint32_t v)
+{
+    dst[0] = (uint8_t)(v >> 24);
+    dst[1] = (uint8_t)(v >> 16);
+    dst[2] = (uint8_t)(v >> 8);
+    dst[3] = (uint8_t)v;
+}
+
 /*
  * IPv4 header (RFC 791 3.1):
  *   version(4) IHL(4)      u8   version 4, IHL >= 5 words
@@ -513,6 +523,7 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
     uint32_t w0 = 0;
     uint32_t w1 = 0;
     uint32_t w2 = 0;
+    uint32_t addr = 0;
     uint8_t vihl;
     uint16_t total;
     uint16_t id;
@@ -536,8 +547,10 @@ static enum rd_decode_result ipv4_hdr(struct rd_cur *c, size_t *wire, uint8_t *p
     *proto = (uint8_t)((w2 >> 16) & 0xffu);
     src->family = 4;
     dst->family = 4;
-    (void)rd_cur_copy(c, 4, src->a, sizeof src->a);
-    (void)rd_cur_copy(c, 4, dst->a, sizeof dst->a);
+    (void)rd_cur_u32be(c, &addr); /* source */
+    put_be32(src->a, addr);
+    (void)rd_cur_u32be(c, &addr); /* destination */
+    put_be32(dst->a, addr);
     if (out != NULL) {
         out->ttl = ttl;
         out->has_ipid = true;
