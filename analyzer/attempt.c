@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "decode.h"
 #include "session.h"
 #include "x224.h"
@@ -103,6 +104,11 @@ static const char *pattern(const struct rd_attempt *t, const struct rd_conn *c,
         (t->phase == RD_PHASE_CREDSSP || t->phase == RD_PHASE_EARLY_USER_AUTH)) {
         return " (the client's automatic retry without NLA after the NLA failure)";
     }
+    if (!rd_addr_eq(&t->srv, &c->srv)) {
+        return v->outcome == RD_OUTCOME_OK
+                   ? " (the next address of the same DNS name, which worked)"
+                   : " (the next address of the same DNS name)";
+    }
     if (v->outcome == RD_OUTCOME_OK && t->has_failure && t->cause == RD_CAUSE_CERT_REJECTED) {
         return " (the user accepted the certificate prompt and the client reconnected)";
     }
@@ -113,6 +119,30 @@ static const char *pattern(const struct rd_attempt *t, const struct rd_conn *c,
         return " (the same failure again)";
     }
     return "";
+}
+
+/* A client that tries the next address of a name after the first one failed:
+ * the open attempt to another address that the same DNS answer gave. */
+static struct rd_attempt *by_dns_name(struct rd_attempts *a, const struct rd_conn *c)
+{
+    const struct rd_conn_context *cc = c->context;
+
+    if (cc == NULL) {
+        return NULL;
+    }
+    for (size_t n = 0; n < cc->nnames; n++) {
+        for (size_t k = 0; k < cc->names[n].nothers; k++) {
+            for (size_t i = 0; i < a->n_open; i++) {
+                struct rd_attempt *o = &a->open[i];
+                if (o->sport == c->sport && rd_addr_eq(&o->cli, &c->cli) &&
+                    rd_addr_eq(&o->srv, &cc->names[n].others[k]) &&
+                    c->first_ts - o->last_end_ts <= RD_ATTEMPT_GAP_NS) {
+                    return o;
+                }
+            }
+        }
+    }
+    return NULL;
 }
 
 uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const struct rd_verdict *v)
@@ -127,6 +157,9 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
             t = o;
             break;
         }
+    }
+    if (t == NULL) {
+        t = by_dns_name(a, c);
     }
     if (t == NULL) {
         if (a->n_open == RD_ATTEMPT_ACTIVE) {

@@ -838,6 +838,20 @@ static void warnings(const struct rd_dfacts *f, struct rd_verdict *v)
     }
 }
 
+/* Evidence reads in the order of the capture. */
+static void sort_evidence(struct rd_verdict *v)
+{
+    for (unsigned i = 1; i < v->n_evidence; i++) {
+        struct rd_evidence e = v->evidence[i];
+        unsigned j = i;
+        while (j > 0 && v->evidence[j - 1].frame > e.frame) {
+            v->evidence[j] = v->evidence[j - 1];
+            j--;
+        }
+        v->evidence[j] = e;
+    }
+}
+
 void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
 {
     const struct rd_cause_info *info;
@@ -862,6 +876,7 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
         fallback(&f, v);
     }
     warnings(&f, v);
+    sort_evidence(v);
     info = rd_cause_info(v->cause);
     if (v->detail_json[0] == '\0') {
         snprintf(v->detail_json, sizeof(v->detail_json), "{}");
