@@ -117,7 +117,9 @@ def main(argv):
     if len(argv) < 4:
         sys.stderr.write(__doc__)
         return 2
-    rdpdiag, outdir, caps = argv[1], argv[2], sorted(argv[3:])
+    # Smallest first: under sanitizers the budget may end before the large captures.
+    rdpdiag, outdir = argv[1], argv[2]
+    caps = sorted(argv[3:], key=lambda c: (os.path.getsize(c), os.path.basename(c)))
     os.makedirs(outdir, exist_ok=True)
     rng = random.Random(SEED)
     blobs = [open(c, "rb").read() for c in caps]
