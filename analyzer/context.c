@@ -50,47 +50,68 @@ static bool is_ctx_port(uint16_t port)
 
 /* ---- clients ---------------------------------------------------------- */
 
-/* The client's entry, created (evicting the least recently active) if needed. */
-static struct rd_context_client *client_get(struct rd_context *x, const struct rd_addr *a)
+static size_t addr_bucket(const struct rd_context *x, const struct rd_addr *a)
 {
-    struct rd_context_client *free_slot = NULL;
-    struct rd_context_client *oldest = NULL;
+    uint32_t h = 2166136261u;
 
-    for (size_t i = 0; i < x->max_clients; i++) {
-        struct rd_context_client *c = &x->clients[i];
-
-        if (!c->used) {
-            if (free_slot == NULL) {
-                free_slot = c;
-            }
-            continue;
-        }
-        if (rd_addr_eq(&c->addr, a)) {
-            return c;
-        }
-        if (oldest == NULL || c->touched < oldest->touched) {
-            oldest = c;
-        }
+    for (size_t i = 0; i < sizeof(a->a); i++) {
+        h = (h ^ a->a[i]) * 16777619u;
     }
-    if (free_slot == NULL) {
-        free_slot = oldest;
-        x->stats.clients_evicted++;
-    }
-    memset(free_slot, 0, sizeof *free_slot);
-    free_slot->used = true;
-    free_slot->addr = *a;
-    return free_slot;
+    return (size_t)(h ^ a->family) & (x->nbuckets - 1);
 }
 
 static const struct rd_context_client *client_find(const struct rd_context *x,
                                                    const struct rd_addr *a)
 {
-    for (size_t i = 0; i < x->max_clients; i++) {
-        if (x->clients[i].used && rd_addr_eq(&x->clients[i].addr, a)) {
+    for (int32_t i = x->buckets[addr_bucket(x, a)]; i >= 0; i = x->clients[i].hnext) {
+        if (rd_addr_eq(&x->clients[i].addr, a)) {
             return &x->clients[i];
         }
     }
     return NULL;
+}
+
+/* Take slot i out of its hash chain. */
+static void client_unlink(struct rd_context *x, size_t i)
+{
+    int32_t *pp = &x->buckets[addr_bucket(x, &x->clients[i].addr)];
+
+    while (*pp >= 0 && (size_t)*pp != i) {
+        pp = &x->clients[*pp].hnext;
+    }
+    if (*pp >= 0) {
+        *pp = x->clients[i].hnext;
+    }
+}
+
+/* The client's entry, created if needed: free slots first, then the slots are
+ * reused in turn (the store keeps the most recent clients, not all of them). */
+static struct rd_context_client *client_get(struct rd_context *x, const struct rd_addr *a)
+{
+    const struct rd_context_client *found = client_find(x, a);
+    struct rd_context_client *slot;
+    size_t i, b;
+
+    if (found != NULL) {
+        return &x->clients[found - x->clients];
+    }
+    i = x->next_victim;
+    x->next_victim = (x->next_victim + 1) % x->max_clients;
+    slot = &x->clients[i];
+    if (slot->used) {
+        client_unlink(x, i);
+        x->stats.clients_evicted++;
+    }
+    /* Reset what says the slot is empty; its event ring is filled as it is used. */
+    slot->count = 0;
+    slot->head = 0;
+    slot->touched = 0;
+    slot->used = true;
+    slot->addr = *a;
+    b = addr_bucket(x, a);
+    slot->hnext = x->buckets[b];
+    x->buckets[b] = (int32_t)i;
+    return slot;
 }
 
 /* A fresh event at the head of the client's ring. */
@@ -464,9 +485,17 @@ int rd_context_init(struct rd_context *x, size_t max_clients)
     }
     x->clients = calloc(max_clients, sizeof *x->clients);
     x->flow_mem = malloc((size_t)RD_CONTEXT_FLOWS * RD_CONTEXT_FLOW_CAP);
-    if (x->clients == NULL || x->flow_mem == NULL) {
+    x->nbuckets = 16;
+    while (x->nbuckets < max_clients * 2) {
+        x->nbuckets <<= 1;
+    }
+    x->buckets = malloc(x->nbuckets * sizeof *x->buckets);
+    if (x->clients == NULL || x->flow_mem == NULL || x->buckets == NULL) {
         rd_context_free(x);
         return -1;
+    }
+    for (size_t i = 0; i < x->nbuckets; i++) {
+        x->buckets[i] = -1;
     }
     x->max_clients = max_clients;
     for (size_t i = 0; i < RD_CONTEXT_FLOWS; i++) {
@@ -705,6 +734,8 @@ const char *rd_context_tgs_name(enum rd_context_tgs t)
 
 void rd_context_free(struct rd_context *x)
 {
+    free(x->buckets);
+    x->buckets = NULL;
     free(x->clients);
     free(x->flow_mem);
     x->clients = NULL;

@@ -80,6 +80,7 @@ struct rd_context_event {
 struct rd_context_client {
     bool used;
     struct rd_addr addr;
+    int32_t hnext;    /* next slot in the same hash bucket, -1 at the end */
     uint64_t touched; /* store-wide sequence number of the last event */
     size_t head;      /* next slot of the ring */
     size_t count;     /* events held, <= RD_CONTEXT_EVENTS */
@@ -119,6 +120,9 @@ struct rd_context_stats {
 struct rd_context {
     struct rd_context_client *clients;
     size_t max_clients;
+    int32_t *buckets;   /* client slots by address hash, -1 when empty */
+    size_t nbuckets;    /* a power of two */
+    size_t next_victim; /* slots are reused in turn once all are taken */
     struct rd_context_flow flows[RD_CONTEXT_FLOWS];
     uint8_t *flow_mem;
     uint64_t seq;

@@ -304,6 +304,50 @@ static void on_server_hello(struct rd_conn *c, const struct rd_packet *p,
     }
 }
 
+/*
+ * Parsed facts of the last certificates seen, keyed by their DER bytes.  A farm
+ * presents the same few certificates on every connection, and OpenSSL's
+ * decoding costs more than everything else rdpdiag does per connection.  The
+ * facts do not depend on the capture time (the judgement does, and is redone).
+ */
+#define CERT_CACHE     8
+#define CERT_CACHE_DER 8192
+
+struct cert_cache_ent {
+    size_t len;
+    uint8_t der[CERT_CACHE_DER];
+    struct rd_x509_facts facts;
+};
+
+static struct cert_cache_ent *cert_cache; /* CERT_CACHE entries, on first use */
+static unsigned cert_cache_next;
+
+static enum rd_status parse_cached(struct rd_bytes der, struct rd_x509_facts *out,
+                                   struct rd_diag *diag)
+{
+    struct cert_cache_ent *e;
+    enum rd_status st;
+
+    if (cert_cache == NULL) {
+        cert_cache = calloc(CERT_CACHE, sizeof(*cert_cache));
+    }
+    for (unsigned i = 0; cert_cache != NULL && i < CERT_CACHE; i++) {
+        e = &cert_cache[i];
+        if (e->len == der.len && der.len > 0 && memcmp(e->der, der.p, der.len) == 0) {
+            *out = e->facts;
+            return RD_OK;
+        }
+    }
+    st = rd_x509_parse(der, out, diag);
+    if (st == RD_OK && cert_cache != NULL && der.len <= CERT_CACHE_DER) {
+        e = &cert_cache[cert_cache_next++ % CERT_CACHE];
+        e->len = der.len;
+        memcpy(e->der, der.p, der.len);
+        e->facts = *out;
+    }
+    return st;
+}
+
 static void judge_certificate(struct rd_conn *c, const struct rd_packet *p,
                               const struct rd_tls_certificate *cert)
 {
@@ -324,7 +368,7 @@ static void judge_certificate(struct rd_conn *c, const struct rd_packet *p,
         return;
     }
     t->leaf = leaf;
-    if (rd_x509_parse(cert->certs[0], leaf, &diag) != RD_OK) {
+    if (parse_cached(cert->certs[0], leaf, &diag) != RD_OK) {
         snprintf(t->cert_error, sizeof(t->cert_error), "%s %s",
                  diag.field != NULL ? diag.field : "certificate", rd_why_name(diag.why));
         rd_conn_event(c, p, RD_DIR_S2C, RD_EV_MALFORMED, "server certificate does not parse: %s",

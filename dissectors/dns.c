@@ -223,7 +223,16 @@ static enum rd_status read_rr(const struct rd_cur *msg, struct rd_cur *c, struct
     struct rd_cur rdata;
     enum rd_status st;
 
-    memset(r, 0, sizeof *r);
+    /* Field by field: the name buffers are large and filled by the reader. */
+    r->name[0] = '\0';
+    r->name_truncated = false;
+    r->type = 0;
+    r->rclass = 0;
+    r->ttl = 0;
+    r->rdlength = 0;
+    r->addr_family = 0;
+    r->target[0] = '\0';
+    r->target_truncated = false;
     st = rd_dns_read_name(msg, c, r->name, sizeof r->name, &r->name_truncated, pointers, diag);
     if (st != RD_OK) {
         return st;
@@ -274,6 +283,26 @@ static enum rd_status read_rr(const struct rd_cur *msg, struct rd_cur *c, struct
 
 /* ---- public ----------------------------------------------------------- */
 
+/* Clear a result field by field: its name and answer arrays are ~9 KB, and
+ * only what the parse fills is read. */
+static void clear_msg(struct rd_dns_msg *out)
+{
+    out->id = 0;
+    out->is_response = false;
+    out->opcode = 0;
+    out->aa = out->tc = out->rd = out->ra = false;
+    out->rcode = 0;
+    out->qdcount = out->ancount = out->nscount = out->arcount = 0;
+    out->has_question = false;
+    out->qname[0] = '\0';
+    out->qname_truncated = false;
+    out->qtype = out->qclass = 0;
+    out->answer_count = 0;
+    out->answers_dropped = 0;
+    out->sections_cut = false;
+    out->pointers = 0;
+}
+
 /*
  * Header (RFC 1035 4.1.1), 12 octets:
  *   ID (2)
@@ -288,7 +317,7 @@ enum rd_status rd_dns_parse(struct rd_cur in, struct rd_dns_msg *out, struct rd_
     uint16_t flags;
     enum rd_status st;
 
-    memset(out, 0, sizeof *out);
+    clear_msg(out);
     if (in.len < RD_DNS_HEADER_LEN) {
         return rd_fail(diag, RD_WHY_SHORT, &in, "dns.header");
     }
