@@ -682,7 +682,7 @@ static void icmp_quote(struct rd_cur c, enum ip_ver ver, struct rd_icmp_quote *q
  */
 static enum rd_decode_result l4_icmp(struct rd_cur *c, size_t wire, bool v6, struct rd_packet *out)
 {
-    uint32_t rest;
+    uint32_t rest = 0;
     bool quotes;
     enum rd_decode_result r = need(c, wire, ICMP_HDR_LEN);
 

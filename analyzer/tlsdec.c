@@ -482,7 +482,7 @@ static void scan_handshake(struct dir *dr, const uint8_t *p, size_t n, bool *fin
                            bool *key_update)
 {
     struct rd_cur c;
-    uint8_t b;
+    uint8_t b = 0;
 
     rd_cur_init(&c, p, n);
     while (!rd_cur_is_empty(&c)) {

@@ -1,9 +1,9 @@
 /*
  * cursor.c - bounds-checked reads over untrusted bytes.
  *
- * The only file that indexes wire bytes directly.  Each getter tests the length
- * it needs against c->len before it forms a pointer, and leaves the cursor and
- * its output untouched when the test fails.
+ * With the inline getters of cursor.h, the only code that indexes wire bytes.  Each getter tests
+ * the length it needs against c->len before it forms a pointer, and leaves the cursor and its
+ * output untouched when the test fails.
  */
 #include "config.h"
 
@@ -11,47 +11,9 @@
 
 #include <string.h>
 
-void rd_cur_init(struct rd_cur *c, const uint8_t *data, size_t len)
-{
-    c->p = data;
-    c->len = data != NULL ? len : 0;
-    c->off = 0;
-}
-
 static void advance(struct rd_cur *c, size_t n)
 {
-    c->p += n;
-    c->len -= n;
-    c->off += n;
-}
-
-bool rd_cur_skip(struct rd_cur *c, size_t n)
-{
-    if (n > c->len) {
-        return false;
-    }
-    advance(c, n);
-    return true;
-}
-
-bool rd_cur_u8(struct rd_cur *c, uint8_t *v)
-{
-    if (c->len < 1) {
-        return false;
-    }
-    *v = c->p[0];
-    advance(c, 1);
-    return true;
-}
-
-bool rd_cur_u16be(struct rd_cur *c, uint16_t *v)
-{
-    if (c->len < 2) {
-        return false;
-    }
-    *v = (uint16_t)((unsigned)c->p[0] << 8 | c->p[1]);
-    advance(c, 2);
-    return true;
+    rd_cur_advance_(c, n);
 }
 
 bool rd_cur_u16le(struct rd_cur *c, uint16_t *v)
@@ -71,16 +33,6 @@ bool rd_cur_u24be(struct rd_cur *c, uint32_t *v)
     }
     *v = (uint32_t)c->p[0] << 16 | (uint32_t)c->p[1] << 8 | c->p[2];
     advance(c, 3);
-    return true;
-}
-
-bool rd_cur_u32be(struct rd_cur *c, uint32_t *v)
-{
-    if (c->len < 4) {
-        return false;
-    }
-    *v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
-    advance(c, 4);
     return true;
 }
 
@@ -121,32 +73,6 @@ bool rd_cur_u64le(struct rd_cur *c, uint64_t *v)
     }
     *v = r;
     advance(c, 8);
-    return true;
-}
-
-bool rd_cur_peek_u8(const struct rd_cur *c, uint8_t *v)
-{
-    return rd_cur_peek_at(c, 0, v);
-}
-
-bool rd_cur_peek_at(const struct rd_cur *c, size_t n, uint8_t *v)
-{
-    if (n >= c->len) {
-        return false;
-    }
-    *v = c->p[n];
-    return true;
-}
-
-bool rd_cur_take(struct rd_cur *c, size_t n, struct rd_cur *child)
-{
-    if (n > c->len) {
-        return false;
-    }
-    child->p = c->p;
-    child->len = n;
-    child->off = c->off;
-    advance(c, n);
     return true;
 }
 

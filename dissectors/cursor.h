@@ -48,24 +48,98 @@ struct rd_diag {
     size_t off;
 };
 
-void rd_cur_init(struct rd_cur *c, const uint8_t *data, size_t len);
+/*
+ * The getters every packet goes through are defined here, inline, so that the
+ * per-packet decode pays no call for them; they follow the same contract.
+ */
+static inline void rd_cur_init(struct rd_cur *c, const uint8_t *data, size_t len)
+{
+    c->p = data;
+    c->len = data != NULL ? len : 0;
+    c->off = 0;
+}
 
-bool rd_cur_u8(struct rd_cur *c, uint8_t *v);
-bool rd_cur_u16be(struct rd_cur *c, uint16_t *v);
+static inline void rd_cur_advance_(struct rd_cur *c, size_t n)
+{
+    c->p += n;
+    c->len -= n;
+    c->off += n;
+}
+
+static inline bool rd_cur_skip(struct rd_cur *c, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    rd_cur_advance_(c, n);
+    return true;
+}
+
+static inline bool rd_cur_u8(struct rd_cur *c, uint8_t *v)
+{
+    if (c->len < 1) {
+        return false;
+    }
+    *v = c->p[0];
+    rd_cur_advance_(c, 1);
+    return true;
+}
+
+static inline bool rd_cur_u16be(struct rd_cur *c, uint16_t *v)
+{
+    if (c->len < 2) {
+        return false;
+    }
+    *v = (uint16_t)((unsigned)c->p[0] << 8 | c->p[1]);
+    rd_cur_advance_(c, 2);
+    return true;
+}
+
+static inline bool rd_cur_u32be(struct rd_cur *c, uint32_t *v)
+{
+    if (c->len < 4) {
+        return false;
+    }
+    *v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
+    rd_cur_advance_(c, 4);
+    return true;
+}
+
+/* Read the byte at offset n without advancing (n = 0 is the next byte). */
+static inline bool rd_cur_peek_at(const struct rd_cur *c, size_t n, uint8_t *v)
+{
+    if (n >= c->len) {
+        return false;
+    }
+    *v = c->p[n];
+    return true;
+}
+
+static inline bool rd_cur_peek_u8(const struct rd_cur *c, uint8_t *v)
+{
+    return rd_cur_peek_at(c, 0, v);
+}
+
+/* Carve the next n bytes as a child view and advance past them. */
+static inline bool rd_cur_take(struct rd_cur *c, size_t n, struct rd_cur *child)
+{
+    if (n > c->len) {
+        return false;
+    }
+    child->p = c->p;
+    child->len = n;
+    child->off = c->off;
+    rd_cur_advance_(c, n);
+    return true;
+}
+
 bool rd_cur_u16le(struct rd_cur *c, uint16_t *v);
 bool rd_cur_u24be(struct rd_cur *c, uint32_t *v);
-bool rd_cur_u32be(struct rd_cur *c, uint32_t *v);
 bool rd_cur_u32le(struct rd_cur *c, uint32_t *v);
 bool rd_cur_u64be(struct rd_cur *c, uint64_t *v);
 bool rd_cur_u64le(struct rd_cur *c, uint64_t *v);
 
-bool rd_cur_peek_u8(const struct rd_cur *c, uint8_t *v);
-/* Read the byte at offset n without advancing (n = 0 is the next byte). */
-bool rd_cur_peek_at(const struct rd_cur *c, size_t n, uint8_t *v);
-bool rd_cur_skip(struct rd_cur *c, size_t n);
-
 /* Carve the next n bytes as a child view and advance past them. */
-bool rd_cur_take(struct rd_cur *c, size_t n, struct rd_cur *child);
 /* Read a length of the named width, then carve exactly that many bytes. */
 bool rd_cur_prefixed_u8(struct rd_cur *c, struct rd_cur *child);
 bool rd_cur_prefixed_u16be(struct rd_cur *c, struct rd_cur *child);

@@ -453,7 +453,7 @@ size_t rd_ntlmssp_to_ascii(struct rd_bytes s, bool unicode, char *dst, size_t ds
                 }
             }
         } else {
-            uint8_t b;
+            uint8_t b = 0;
             (void)rd_cur_u8(&c, &b);
             ch = b;
         }

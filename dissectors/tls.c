@@ -562,7 +562,7 @@ enum rd_status rd_tls_parse_client_hello(struct rd_cur body, struct rd_tls_clien
         return rd_fail(diag, RD_WHY_BAD_VALUE, &comp, "tls.client_hello.compression_methods");
     }
     while (!rd_cur_is_empty(&comp)) {
-        uint8_t m;
+        uint8_t m = 0;
         (void)rd_cur_u8(&comp, &m);
         if (out->n_compression_methods < RD_TLS_MAX_COMPRESSION) {
             out->compression_methods[out->n_compression_methods++] = m;
@@ -643,8 +643,8 @@ enum rd_status rd_tls_parse_sslv2_client_hello(struct rd_cur frag, struct rd_tls
         return rd_fail(diag, RD_WHY_TRAILING, &c, "tls.sslv2");
     }
     while (!rd_cur_is_empty(&specs)) {
-        uint8_t hi;
-        uint16_t lo;
+        uint8_t hi = 0;
+        uint16_t lo = 0;
         (void)rd_cur_u8(&specs, &hi);
         (void)rd_cur_u16be(&specs, &lo);
         /* A spec whose first byte is zero is a TLS CipherSuite (E.2). */

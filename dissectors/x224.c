@@ -254,7 +254,7 @@ enum rd_status rd_x224_parse(struct rd_cur tpkt_payload, struct rd_x224_pdu *out
     struct rd_cur c = tpkt_payload;
     struct rd_cur at = c;
     struct rd_cur hdr;
-    uint8_t nr_eot;
+    uint8_t nr_eot = 0;
     enum rd_status st;
 
     memset(out, 0, sizeof *out);
