@@ -517,6 +517,9 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
     struct pcap_pkthdr *h;
     const u_char *data;
     struct rd_packet pkt;
+    uint16_t sport, dport;
+    uint8_t proto;
+    int first;
 
     while (*stop == 0) {
         int rc = pcap_next_ex(cap->p, &h, &data);
@@ -550,6 +553,11 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
             continue;
         }
         dump_packet(cap, h, data);
+        if (rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first) &&
+            !rd_engine_wants(e, proto, sport, dport, first)) {
+            e->stats.other++; /* not ours: no need to decode it further */
+            continue;
+        }
         pkt.frame = e->stats.frames;
         pkt.ts_ns = stamp_ns(h);
         r = rd_decode_frame(cap->dlt, data, h->caplen, h->len, &pkt);

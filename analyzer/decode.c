@@ -878,3 +878,56 @@ bool rd_addr_eq(const struct rd_addr *a, const struct rd_addr *b)
 
     return a->family == b->family && memcmp(a->a, b->a, n) == 0;
 }
+
+/*
+ * The common case, cheaply: an untagged Ethernet frame carrying an unfragmented
+ * IPv4 TCP or UDP packet.  Reads the protocol, the ports and the first payload
+ * byte (-1 when none was captured) so that the caller can drop traffic it has no
+ * use for without decoding the rest.  Anything else (tags, IPv6, fragments,
+ * short frames) returns false: decode it in full.
+ */
+bool rd_decode_peek_ports(int dlt, const uint8_t *data, uint32_t caplen, uint8_t *proto,
+                          uint16_t *sport, uint16_t *dport, int *first_byte)
+{
+    struct rd_cur c, l4;
+    uint16_t ethertype, frag, sp, dp;
+    uint8_t vihl, pr, doff = 0, b = 0;
+    size_t ihl, hdr;
+
+    if (dlt != RD_DLT_EN10MB) {
+        return false;
+    }
+    rd_cur_init(&c, data, caplen);
+    if (!rd_cur_skip(&c, 12) || !rd_cur_u16be(&c, &ethertype) || ethertype != ETH_IPV4 ||
+        !rd_cur_peek_at(&c, 0, &vihl) || (vihl >> 4) != 4 || (vihl & 0x0f) < 5 ||
+        !rd_cur_peek_at(&c, 9, &pr) || (pr != 6 && pr != 17)) {
+        return false;
+    }
+    {
+        struct rd_cur f = c;
+        if (!rd_cur_skip(&f, 6) || !rd_cur_u16be(&f, &frag) || (frag & 0x3fff) != 0) {
+            return false; /* MF set or a fragment offset */
+        }
+    }
+    ihl = (size_t)(vihl & 0x0f) * 4;
+    if (!rd_cur_skip(&c, ihl)) {
+        return false;
+    }
+    l4 = c;
+    if (!rd_cur_u16be(&l4, &sp) || !rd_cur_u16be(&l4, &dp)) {
+        return false;
+    }
+    if (pr == 6) {
+        if (!rd_cur_peek_at(&c, 12, &doff)) {
+            return false;
+        }
+        hdr = (size_t)(doff >> 4) * 4;
+    } else {
+        hdr = 8;
+    }
+    *first_byte = rd_cur_peek_at(&c, hdr, &b) && hdr >= 8 ? b : -1;
+    *proto = pr;
+    *sport = sp;
+    *dport = dp;
+    return true;
+}

@@ -39,6 +39,12 @@ enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t cap
 
 const char *rd_decode_result_name(enum rd_decode_result r);
 
+/* A cheap look at an untagged Ethernet IPv4 TCP/UDP frame: protocol (6 or 17),
+ * ports and the first payload byte (-1 if none captured).  False for anything
+ * else, which the caller then decodes in full with rd_decode_frame. */
+bool rd_decode_peek_ports(int dlt, const uint8_t *data, uint32_t caplen, uint8_t *proto,
+                          uint16_t *sport, uint16_t *dport, int *first_byte);
+
 /* Format an address (dotted quad or RFC 5952 IPv6) into buf. */
 void rd_addr_format(const struct rd_addr *a, char *buf, size_t size);
 bool rd_addr_eq(const struct rd_addr *a, const struct rd_addr *b);

@@ -75,6 +75,18 @@ bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port)
     return false;
 }
 
+bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
+                     int first_byte)
+{
+    if (sport == 53 || dport == 53 || sport == 88 || dport == 88) {
+        return true;
+    }
+    if (proto != 6) {
+        return false;
+    }
+    return rd_engine_is_rdp_port(e, sport) || rd_engine_is_rdp_port(e, dport) || first_byte == 3;
+}
+
 static void free_conn(struct rd_conn *c)
 {
     rd_stream_free(&c->stream[RD_DIR_C2S]);

@@ -72,4 +72,10 @@ void rd_engine_free(struct rd_engine *e);
 
 bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port);
 
+/* Could a TCP/UDP packet with these ports and this first payload byte (-1:
+ * none) matter?  RDP ports, DNS and Kerberos, or a TPKT that may carry an
+ * X.224 Connection Request on another port. */
+bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
+                     int first_byte);
+
 #endif
