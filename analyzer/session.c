@@ -640,17 +640,19 @@ static size_t frame_one(struct rd_conn *c, enum rd_dir dir, const struct rd_pack
     return 0;
 }
 
-static void parse_buffer(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p)
+/* Frame and handle whole PDUs from a span; returns the bytes consumed. */
+static size_t parse_span(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
+                         const uint8_t *buf, size_t len)
 {
     struct rd_session *s = c->session;
     struct rd_session_dir *d = &s->dir[dir];
     size_t off = 0;
 
-    while (off < d->len && !d->desync && !s->counting_only) {
+    while (off < len && !d->desync && !s->counting_only) {
         struct rd_cur in;
         size_t used;
 
-        rd_cur_init(&in, d->buf + off, d->len - off);
+        rd_cur_init(&in, buf + off, len - off);
         used = frame_one(c, dir, p, in);
         if (used == 0) {
             break;
@@ -658,6 +660,14 @@ static void parse_buffer(struct rd_conn *c, enum rd_dir dir, const struct rd_pac
         d->pdus++;
         off += used;
     }
+    return off;
+}
+
+static void parse_buffer(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p)
+{
+    struct rd_session_dir *d = &c->session->dir[dir];
+    size_t off = parse_span(c, dir, p, d->buf, d->len);
+
     if (off > 0 && d->buf != NULL) {
         memmove(d->buf, d->buf + off, d->len - off);
         d->len -= off;
@@ -704,6 +714,16 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
         }
         return;
     }
+    if (d->len == 0) {
+        /* Nothing pending: handle the whole PDUs straight from the segment, and
+         * buffer only a PDU that continues in a later one. */
+        size_t used = parse_span(c, dir, p, data, len);
+        data += used;
+        len -= used;
+        if (s->counting_only || d->desync) {
+            len = 0;
+        }
+    }
     while (len > 0 && !d->desync && !s->counting_only) {
         size_t room, n;
 
@@ -732,5 +752,8 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     }
     if (s->counting_only) {
         release_buffers(s);
+    } else if (d->len == 0 && d->buf != NULL) {
+        free(d->buf); /* held only while a PDU is incomplete */
+        d->buf = NULL;
     }
 }
