@@ -307,11 +307,80 @@ mk_nla_unknown_user() {
     cap_stop
 }
 
+# --- certificate control and TLS 1.0 ---------------------------------------------------
+# extra_cert NAME START END: one more server certificate from the test CA, CN and SAN
+# srv.example.test only (no IP SAN), written as $WORK/pki/NAME.pem and NAME.key.
+extra_cert() {
+    local d=$WORK/pki name=$1 start=$2 end=$3
+    printf '%s\n' '[srv]' 'basicConstraints = CA:FALSE' \
+        'keyUsage = digitalSignature, keyEncipherment' 'extendedKeyUsage = serverAuth' \
+        'subjectAltName = DNS:srv.example.test' >"$d/$name.ext"
+    openssl req -new -newkey rsa:2048 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" \
+        -subj "/CN=srv.example.test" 2>/dev/null
+    openssl ca -batch -config "$d/ca.cnf" -in "$d/$name.csr" -out "$d/$name.pem" -notext \
+        -extfile "$d/$name.ext" -extensions srv -startdate "$start" -enddate "$end" 2>/dev/null
+    chmod 644 "$d/$name.key"
+}
+
+# The control for the certificate scenarios: a certificate valid 2020-2045 for
+# srv.example.test from the test CA, which the client trusts (SSL_CERT_FILE, as in
+# cert-expired-deny) and verifies with /cert:deny (any verification failure aborts).  The
+# client connects to the address (/v:192.0.2.2, set by client()) and is given the name to
+# verify with /cert:name:srv.example.test, so no hosts file is involved.
+mk_cert_valid_verified() {
+    extra_cert valid2020 20200101000000Z 20451231235959Z
+    xrdp_start Globals.security_layer=tls Globals.ssl_protocols=TLSv1.2 \
+        Globals.certificate="$WORK/pki/valid2020.pem" Globals.key_file="$WORK/pki/valid2020.key"
+    cap_start "$1"
+    client 5 env SSL_CERT_FILE="$WORK/pki/ca.pem" -- /u:rdpuser /sec:tls /cert:deny \
+        /cert:name:srv.example.test
+    cap_stop
+}
+
+# xrdp limited to TLS 1.0 against an xfreerdp with no TLS version restriction and its
+# default /tls-seclevel (FreeRDP's default, 1) on Debian 12's OpenSSL 3.
+mk_tls_v1_server_default_client() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+# The same, with the client's OpenSSL security level lowered to 0.  It still fails: the
+# refusal is the server's (xrdp logs "no suitable signature algorithm": at OpenSSL 3's
+# default security level 1 it cannot sign the TLS 1.0 ServerKeyExchange with MD5-SHA1).
+mk_tls_v1_server_seclevel0_client() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1
+    cap_start "$1"
+    client 5 -- /u:rdpuser /sec:tls /cert:ignore /tls-seclevel:0
+    cap_stop
+}
+
+# xrdp limited to TLS 1.0 with its security level lowered to 0 through the cipher string
+# (xrdp hands tls_ciphers to SSL_CTX_set_cipher_list), default client: the server now
+# completes its flight and the client's OpenSSL refuses it.
+mk_tls_v1_seclevel0_server_default_client() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1 Globals.tls_ciphers=DEFAULT:@SECLEVEL=0
+    cap_start "$1"
+    client 10 -- /u:rdpuser /sec:tls /cert:ignore
+    cap_stop
+}
+
+# Both ends at security level 0: TLS 1.0 is negotiated and the session works.
+mk_tls_v1_seclevel0_server_seclevel0_client() {
+    xrdp_start $(pki $XRDP_TLS) Globals.ssl_protocols=TLSv1 Globals.tls_ciphers=DEFAULT:@SECLEVEL=0
+    cap_start "$1"
+    client 5 -- /u:rdpuser /sec:tls /cert:ignore /tls-seclevel:0
+    cap_stop
+}
+
 ALL="neg-nla-client-vs-tls-server neg-hybrid-required rdp-standard-security-active
 rdp-standard-security-xrdp-mac-error
 tls-ok-xrdp tls-version-mismatch cert-expired-deny cert-expired-ignore tls-key-mismatch
 tls-key-missing tls-no-common-cipher nla-ok nla-wrong-password nla-unknown-user
-nla-ok-keylog nla-wrong-password-keylog tls-rsa-kx"
+nla-ok-keylog nla-wrong-password-keylog tls-rsa-kx
+cert-valid-verified tls-v1-server-default-client tls-v1-server-seclevel0-client
+tls-v1-seclevel0-server-default-client tls-v1-seclevel0-server-seclevel0-client"
 
 run_one() {
     local name=$1 fn
