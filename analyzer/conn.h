@@ -213,6 +213,7 @@ struct rd_conn {
     /* flow table links */
     struct rd_conn *hnext;         /* hash chain */
     struct rd_conn *lprev, *lnext; /* idle order, least recently seen first */
+    uint8_t lclass;                /* the idle list it is on (enum rd_flow_class) */
 };
 
 /* Append a timeline event (formatted); counted as dropped when the timeline is full. */

@@ -28,6 +28,11 @@
 #define SWEEP_EVERY (NS_PER_SEC / 4)
 #define DUP_WINDOW  NS_PER_SEC /* a copy of a frame later than this is no tap duplicate */
 
+static void add_rdp_port(struct rd_engine *e, uint16_t port)
+{
+    e->rdp_ports[port >> 3] = (uint8_t)(e->rdp_ports[port >> 3] | (1u << (port & 7)));
+}
+
 void rd_engine_default_opts(struct rd_engine_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -51,6 +56,9 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
     }
     e->done = done;
     e->ctx = ctx;
+    for (unsigned i = 0; i < e->opts.nports; i++) {
+        add_rdp_port(e, e->opts.ports[i]);
+    }
     if (rd_flow_init(&e->flows, e->opts.max_conns, errbuf, errsize) != 0) {
         return -1;
     }
@@ -67,14 +75,8 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
 
 bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port)
 {
-    for (unsigned i = 0; i < e->opts.nports; i++) {
-        if (e->opts.ports[i] == port) {
-            return true;
-        }
-    }
-    return false;
+    return (e->rdp_ports[port >> 3] >> (port & 7)) & 1u;
 }
-
 bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
                      int first_byte)
 {
@@ -142,26 +144,26 @@ static void finish(struct rd_engine *e, struct rd_conn *c)
  * open ones after their idle timeout.  The idle list is in last-seen order. */
 static void sweep(struct rd_engine *e, int64_t now)
 {
-    struct rd_conn *c = e->flows.head;
+    const int64_t limit[3] = {e->opts.syn_timeout_ns, e->opts.idle_timeout_ns, e->opts.linger_ns};
 
     e->last_sweep_ns = now;
-    while (c != NULL) {
-        struct rd_conn *next = c->lnext;
-        int64_t idle = now - c->last_ts;
-        int64_t limit = c->closed        ? e->opts.linger_ns
-                        : c->established ? e->opts.idle_timeout_ns
-                                         : e->opts.syn_timeout_ns;
-
-        if (idle < e->opts.linger_ns) {
-            break; /* everything after this one was seen more recently */
+    /* Each class list is in last-seen order under one limit, so only its head
+     * can be due; finish the due heads least recently seen first. */
+    for (;;) {
+        struct rd_conn *due = NULL;
+        for (int k = 0; k < 3; k++) {
+            struct rd_conn *h = e->flows.head[k];
+            if (h != NULL && now - h->last_ts >= limit[k] &&
+                (due == NULL || h->last_ts < due->last_ts)) {
+                due = h;
+            }
         }
-        if (idle >= limit) {
-            finish(e, c);
+        if (due == NULL) {
+            return;
         }
-        c = next;
+        finish(e, due);
     }
 }
-
 static void advance_clock(struct rd_engine *e, int64_t ts)
 {
     if (!e->clock_started) {
@@ -535,8 +537,8 @@ static struct rd_conn *new_conn(struct rd_engine *e, const struct rd_packet *p)
     bool from_client = first_from_client(e, p);
     struct rd_conn *c;
 
-    if (rd_flow_full(&e->flows) && e->flows.head != NULL) {
-        struct rd_conn *old = e->flows.head;
+    if (rd_flow_full(&e->flows) && rd_flow_oldest(&e->flows) != NULL) {
+        struct rd_conn *old = rd_flow_oldest(&e->flows);
         old->evicted = true;
         rd_conn_event(old, NULL, RD_DIR_NONE, RD_EV_NOTE,
                       "finished early: the connection table was full (%zu)", e->flows.cap);
@@ -588,6 +590,7 @@ static bool learn_rdp_port(struct rd_engine *e, const struct rd_packet *p)
         return false;
     }
     e->opts.ports[e->opts.nports++] = p->dport;
+    add_rdp_port(e, p->dport);
     e->stats.learned_ports++;
     return true;
 }
@@ -688,8 +691,8 @@ void rd_engine_packet(struct rd_engine *e, const struct rd_packet *p)
                           p->dport, p->dport);
         }
     }
-    rd_flow_touch(&e->flows, c);
     tcp_packet(c, p, from_client ? RD_DIR_C2S : RD_DIR_S2C);
+    rd_flow_touch(&e->flows, c); /* after: the packet may have changed its class */
 }
 
 static int by_id(const void *a, const void *b)
@@ -711,14 +714,17 @@ void rd_engine_finish_all(struct rd_engine *e)
     all = malloc(n * sizeof(*all));
     if (all == NULL) {
         /* No memory to sort: finish in idle order rather than lose them. */
-        while (e->flows.head != NULL) {
-            e->flows.head->ended_by_capture = true;
-            finish(e, e->flows.head);
+        struct rd_conn *o;
+        while ((o = rd_flow_oldest(&e->flows)) != NULL) {
+            o->ended_by_capture = true;
+            finish(e, o);
         }
         return;
     }
-    for (struct rd_conn *c = e->flows.head; c != NULL; c = c->lnext) {
-        all[i++] = c;
+    for (int k = 0; k < 3; k++) {
+        for (struct rd_conn *c = e->flows.head[k]; c != NULL; c = c->lnext) {
+            all[i++] = c;
+        }
     }
     qsort(all, n, sizeof(*all), by_id);
     for (i = 0; i < n; i++) {
@@ -730,8 +736,9 @@ void rd_engine_finish_all(struct rd_engine *e)
 
 void rd_engine_free(struct rd_engine *e)
 {
-    while (e->flows.head != NULL) {
-        struct rd_conn *c = e->flows.head;
+    struct rd_conn *c;
+
+    while ((c = rd_flow_oldest(&e->flows)) != NULL) {
         rd_flow_remove(&e->flows, c);
         free_conn(c);
     }

@@ -55,6 +55,7 @@ struct rd_engine {
     int64_t now_ns;
     int64_t last_sweep_ns;
     bool clock_started;
+    uint8_t rdp_ports[65536 / 8];    /* the RDP ports as a bit set: one test per packet */
     struct rd_context context;       /* recent DNS and Kerberos per client */
     struct rd_conn_context *scratch; /* one connection's view of it, while finishing */
 };

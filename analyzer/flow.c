@@ -90,32 +90,54 @@ struct rd_conn *rd_flow_lookup(struct rd_flow_table *t, const struct rd_packet *
     return NULL;
 }
 
+static int conn_class(const struct rd_conn *c)
+{
+    return c->closed ? RD_FLOW_CLOSED : c->established ? RD_FLOW_ESTABLISHED : RD_FLOW_OPEN;
+}
+
 static void list_append(struct rd_flow_table *t, struct rd_conn *c)
 {
+    int k = conn_class(c);
+
+    c->lclass = (uint8_t)k;
     c->lnext = NULL;
-    c->lprev = t->tail;
-    if (t->tail != NULL) {
-        t->tail->lnext = c;
+    c->lprev = t->tail[k];
+    if (t->tail[k] != NULL) {
+        t->tail[k]->lnext = c;
     } else {
-        t->head = c;
+        t->head[k] = c;
     }
-    t->tail = c;
+    t->tail[k] = c;
 }
 
 static void list_unlink(struct rd_flow_table *t, struct rd_conn *c)
 {
+    int k = c->lclass;
+
     if (c->lprev != NULL) {
         c->lprev->lnext = c->lnext;
     } else {
-        t->head = c->lnext;
+        t->head[k] = c->lnext;
     }
     if (c->lnext != NULL) {
         c->lnext->lprev = c->lprev;
     } else {
-        t->tail = c->lprev;
+        t->tail[k] = c->lprev;
     }
     c->lprev = NULL;
     c->lnext = NULL;
+}
+
+struct rd_conn *rd_flow_oldest(const struct rd_flow_table *t)
+{
+    struct rd_conn *o = NULL;
+
+    for (int k = 0; k < 3; k++) {
+        if (t->head[k] != NULL && (o == NULL || t->head[k]->last_ts < o->last_ts)) {
+            o = t->head[k];
+        }
+    }
+    return o;
 }
 
 bool rd_flow_full(const struct rd_flow_table *t)
@@ -158,7 +180,7 @@ struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *
 
 void rd_flow_touch(struct rd_flow_table *t, struct rd_conn *c)
 {
-    if (t->tail != c) {
+    if (t->tail[conn_class(c)] != c) {
         list_unlink(t, c);
         list_append(t, c);
     }

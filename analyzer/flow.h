@@ -2,8 +2,9 @@
  * flow.h - the flow table: a 5-tuple to its connection record.
  *
  * The table holds at most `cap` connections.  Connections are kept in the order
- * they were last seen, so the longest-idle one is at the head: it is the one
- * finished early when the table is full, and the sweep walks from there.
+ * they were last seen, one list per timeout class, so each list's longest-idle
+ * connection is at its head: the sweep looks at the heads only, and a full
+ * table finishes the oldest head early.
  */
 #ifndef RD_FLOW_H
 #define RD_FLOW_H
@@ -17,7 +18,9 @@ struct rd_flow_table {
     size_t nbuckets; /* power of two */
     size_t count;
     size_t cap;
-    struct rd_conn *head, *tail; /* least and most recently seen */
+    /* One idle list per timeout class (enum rd_flow_class), each in last-seen
+     * order, least recently seen at head[k]: a sweep looks at heads only. */
+    struct rd_conn *head[3], *tail[3];
     uint64_t next_id;
 };
 
@@ -35,8 +38,15 @@ struct rd_conn *rd_flow_lookup(struct rd_flow_table *t, const struct rd_packet *
 struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *p,
                                bool from_client);
 
-/* Mark c as just seen (moves it to the tail of the idle order). */
+enum rd_flow_class { RD_FLOW_OPEN = 0, RD_FLOW_ESTABLISHED = 1, RD_FLOW_CLOSED = 2 };
+
+/* Mark c as just seen: moves it to the tail of the idle list of its class
+ * (from c->closed and c->established: call after updating them). */
 void rd_flow_touch(struct rd_flow_table *t, struct rd_conn *c);
+
+/* The least recently seen connection of all classes (the one a full table
+ * evicts), or NULL when the table is empty. */
+struct rd_conn *rd_flow_oldest(const struct rd_flow_table *t);
 
 /* Unlink c from the table (the caller finishes and frees it). */
 void rd_flow_remove(struct rd_flow_table *t, struct rd_conn *c);
