@@ -111,6 +111,11 @@ bool rd_rule_cert_rejected(const struct rd_dfacts *f, struct rd_verdict *v)
     if (!alert && !after_cert && !after_done && !after_pubkey) {
         return false;
     }
+    /* A client that named another reason in a clear alert did not reject the
+     * certificate: that is a handshake failure (RFC 5246 7.2.2). */
+    if (!alert && t->alert_seen && t->alert_dir == RD_DIR_C2S && !t->alert_encrypted) {
+        return false;
+    }
     cert_problems(s, probs, sizeof(probs));
     if (t->cert_seen) {
         rd_verdict_evidence(v, t->cert_frame, t->cert_ts, "server certificate%s%s",
