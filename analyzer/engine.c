@@ -213,8 +213,9 @@ static void opts_text(const struct rd_packet *p, char *buf, size_t size)
 
 static bool sig_same(const struct rd_sig *a, const struct rd_sig *b, bool ipv4)
 {
-    if (a->seq != b->seq || a->ack != b->ack || a->len != b->len || a->flags != b->flags ||
-        a->win != b->win || a->csum != b->csum) {
+    /* The checksum first: it differs between almost any two distinct segments. */
+    if (a->csum != b->csum || a->seq != b->seq || a->ack != b->ack || a->len != b->len ||
+        a->flags != b->flags || a->win != b->win) {
         return false;
     }
     if (ipv4 && a->ipid != b->ipid) {
@@ -232,7 +233,7 @@ static bool is_duplicate(struct rd_tcpdir *t, const struct rd_packet *p)
     bool v4 = p->src.family == 4;
 
     for (unsigned i = 0; i < RD_DUP_RING; i++) {
-        if (t->ring[i].ts_ns != 0 && sig_same(&t->ring[i], &s, v4)) {
+        if (t->ring[i].csum == s.csum && t->ring[i].ts_ns != 0 && sig_same(&t->ring[i], &s, v4)) {
             return true;
         }
     }
