@@ -121,13 +121,24 @@ static const char *pattern(const struct rd_attempt *t, const struct rd_conn *c,
     return "";
 }
 
+static uint64_t pair_key(const struct rd_addr *cli, const struct rd_addr *srv, uint16_t port)
+{
+    uint64_t h = 1469598103934665603ULL ^ port;
+
+    for (size_t i = 0; i < sizeof(cli->a); i++) {
+        h = (h ^ cli->a[i]) * 1099511628211ULL;
+        h = (h ^ srv->a[i]) * 1099511628211ULL;
+    }
+    return h;
+}
+
 /* A client that tries the next address of a name after the first one failed:
  * the open attempt to another address that the same DNS answer gave. */
 static struct rd_attempt *by_dns_name(struct rd_attempts *a, const struct rd_conn *c)
 {
     const struct rd_conn_context *cc = c->context;
 
-    if (cc == NULL) {
+    if (cc == NULL || cc->nnames == 0) {
         return NULL;
     }
     for (size_t n = 0; n < cc->nnames; n++) {
@@ -149,11 +160,16 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
 {
     struct rd_attempt *t = NULL;
 
-    close_stale(a, c->first_ts);
+    uint64_t key = pair_key(&c->cli, &c->srv, c->sport);
+
+    if (c->first_ts - a->last_stale_check >= 1000000000LL || c->first_ts < a->last_stale_check) {
+        close_stale(a, c->first_ts);
+        a->last_stale_check = c->first_ts;
+    }
     for (size_t i = 0; i < a->n_open; i++) {
         struct rd_attempt *o = &a->open[i];
-        if (o->sport == c->sport && rd_addr_eq(&o->cli, &c->cli) && rd_addr_eq(&o->srv, &c->srv) &&
-            c->first_ts - o->last_end_ts <= RD_ATTEMPT_GAP_NS) {
+        if (o->key == key && o->sport == c->sport && rd_addr_eq(&o->cli, &c->cli) &&
+            rd_addr_eq(&o->srv, &c->srv) && c->first_ts - o->last_end_ts <= RD_ATTEMPT_GAP_NS) {
             t = o;
             break;
         }
@@ -168,6 +184,7 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
         t = &a->open[a->n_open++];
         memset(t, 0, sizeof(*t));
         t->id = c->id;
+        t->key = key;
         t->cli = c->cli;
         t->srv = c->srv;
         t->sport = c->sport;

@@ -22,7 +22,8 @@
 #define RD_ATTEMPT_STORY  200
 
 struct rd_attempt {
-    uint64_t id; /* the id of its first connection */
+    uint64_t id;  /* the id of its first connection */
+    uint64_t key; /* a hash of client and server, compared before the addresses */
     struct rd_addr cli, srv;
     uint16_t sport;
     int64_t start_ts, last_end_ts;
@@ -42,6 +43,7 @@ struct rd_attempts {
     struct rd_attempt *done; /* RD_ATTEMPT_LISTED: multi-connection or failed ones */
     size_t n_done;
     uint64_t total, total_failed, multi, not_listed;
+    int64_t last_stale_check; /* closing stale attempts is done once a second */
 };
 
 int rd_attempts_init(struct rd_attempts *a);

@@ -591,6 +591,7 @@ static void add_name(struct rd_conn_context *out, const struct rd_context_event 
     nm->frame = e->frame;
     nm->ts_ns = e->ts_ns;
     nm->dns_server = e->server;
+    nm->nothers = 0;
     for (size_t i = 0; i < d->naddrs; i++) {
         if (!rd_addr_eq(&d->addrs[i], server)) {
             nm->others[nm->nothers++] = d->addrs[i];
@@ -671,8 +672,19 @@ void rd_context_lookup_span(const struct rd_context *x, const struct rd_addr *cl
     const struct rd_context_client *c = client_find(x, client);
     int64_t from = add_sat(conn_start_ns, -RD_CONTEXT_WINDOW_NS);
 
-    memset(out, 0, sizeof *out);
+    /* Field by field: the name and message arrays are large and read only up
+     * to their counts. */
+    out->client_known = false;
+    out->nnames = out->names_dropped = 0;
+    out->nkrb = out->krb_dropped = 0;
+    out->pkinit = false;
+    out->termsrv = RD_CTX_TGS_NONE;
+    out->termsrv_sname[0] = '\0';
+    out->termsrv_realm[0] = '\0';
+    out->termsrv_req_frame = out->termsrv_reply_frame = 0;
+    out->termsrv_error = 0;
     out->termsrv_error_name = "";
+    out->termsrv_matches_dns = false;
     if (c == NULL) {
         return;
     }
