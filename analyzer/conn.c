@@ -62,6 +62,9 @@ static struct rd_event *event_slot(struct rd_conn *c)
 #define RD_CLOSE_RESERVE 8
 
 static void vevent(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir, enum rd_ev kind,
+                   bool noise, const char *fmt, va_list ap) RD_PRINTF(6, 0);
+
+static void vevent(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir, enum rd_ev kind,
                    bool noise, const char *fmt, va_list ap)
 {
     bool closing = kind == RD_EV_FIN || kind == RD_EV_RST;

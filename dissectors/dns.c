@@ -314,7 +314,7 @@ static void clear_msg(struct rd_dns_msg *out)
 enum rd_status rd_dns_parse(struct rd_cur in, struct rd_dns_msg *out, struct rd_diag *diag)
 {
     struct rd_cur c = in;
-    uint16_t flags;
+    uint16_t flags = 0;
     enum rd_status st;
 
     clear_msg(out);
