@@ -476,17 +476,18 @@ struct rd_capture *rd_capture_open(const struct rd_capture_opts *o, char *errbuf
     return cap;
 }
 
-/* A capture's timestamp in nanoseconds, clamped to +-292 years around 1970 so
- * that a corrupt record cannot overflow the arithmetic. */
+/* A capture's timestamp in nanoseconds.  Seconds are clamped to 1970..2106 (the
+ * range of the classic format's 32-bit field) so that a corrupt record can
+ * overflow neither this product nor any difference of two timestamps. */
 static int64_t stamp_ns(const struct pcap_pkthdr *h)
 {
-    const int64_t max_sec = INT64_MAX / 1000000000LL - 1;
+    const int64_t max_sec = 4294967295LL;
     int64_t sec = (int64_t)h->ts.tv_sec;
 
     if (sec > max_sec) {
         sec = max_sec;
-    } else if (sec < -max_sec) {
-        sec = -max_sec;
+    } else if (sec < 0) {
+        sec = 0;
     }
     return sec * 1000000000LL + (int64_t)h->ts.tv_usec % 1000000000LL;
 }

@@ -255,7 +255,7 @@ static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closep
 {
     const struct rd_tcpdir *t = &c->tcp[k->dir];
     int64_t syn_rtt = c->start_seen && c->synack_frame != 0 ? c->synack_ts - c->syn_ts : -1;
-    bool near_client = syn_rtt >= 0 && c->rtt_ns > 0 && syn_rtt * 10 >= c->rtt_ns * 8;
+    bool near_client = syn_rtt >= 0 && c->rtt_ns > 0 && syn_rtt >= c->rtt_ns - c->rtt_ns / 5;
     bool observable = k->dir == RD_DIR_S2C ? near_client : !near_client;
     size_t n = 0;
 
@@ -269,7 +269,7 @@ static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closep
         ck->ipid_mismatch = delta == 0 || delta > IPID_JUMP_MAX;
     }
     ck->too_fast = observable && c->rtt_ns >= 1000000 && c->close_prev_dir != k->dir &&
-                   c->close_resp_ns * 4 < c->rtt_ns;
+                   c->close_resp_ns < c->rtt_ns / 4;
     ck->both_ways = c->rst_other.kind == RD_CLOSE_RST &&
                     c->rst_other.ts_ns - k->ts_ns < (c->rtt_ns > 0 ? c->rtt_ns / 2 : 1000000);
     if (ck->ttl_mismatch) {
