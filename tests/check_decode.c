@@ -5,7 +5,7 @@
  * Frames are byte arrays, one header field per line.  Synthetic frames use the
  * documentation addresses 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24
  * (RFC 5737) and 2001:db8::/32 (RFC 3849).  Real frames come from
- * /work/shared/public-captures (tshark -x), cited by file and frame.
+ * ../shared/public-captures (tshark -x), cited by file and frame.
  */
 #include "config.h"
 

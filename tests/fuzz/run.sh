@@ -3,7 +3,7 @@
 #
 #   run.sh OUTDIR SECONDS SRCDIR TARGET...
 #
-# Each target starts from a work corpus OUTDIR/work/<target> (new inputs go
+# Each target starts from a work corpus OUTDIR/corpora/<target> (new inputs go
 # there, the committed corpus is only read), plus tests/fuzz/corpus/<target>,
 # captures/ for the whole-pipeline targets, and OUTDIR/public/<target> when
 # mkseeds.sh --public made it.  Crashes land in OUTDIR/artifacts/<target>/.
@@ -19,12 +19,12 @@ one() {
     case $t in
     pcap | cli | pcapng_dsb) extra="$srcdir/captures" maxlen=131072 ;;
     esac
-    mkdir -p "$out/work/$t" "$out/artifacts/$t"
+    mkdir -p "$out/corpora/$t" "$out/artifacts/$t"
     pub=
     [ -d "$out/public/$t" ] && pub="$out/public/$t"
     "$out/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
         -print_final_stats=1 -artifact_prefix="$out/artifacts/$t/" \
-        "$out/work/$t" "$srcdir/tests/fuzz/corpus/$t" $extra $pub \
+        "$out/corpora/$t" "$srcdir/tests/fuzz/corpus/$t" $extra $pub \
         >"$out/logs/$t.log" 2>&1 || echo "$t: exit $?" >>"$out/logs/$t.log"
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/logs/$t.log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$out/logs/$t.log" | tail -1)
