@@ -194,7 +194,7 @@ static void first_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packe
     }
 }
 
-static void copy_text(char *dst, size_t size, struct rd_bytes b)
+void rd_sess_copy_text(char *dst, size_t size, struct rd_bytes b)
 {
     struct rd_cur cur;
     size_t n = 0;
@@ -228,7 +228,7 @@ static void on_connection_request(struct rd_conn *c, const struct rd_packet *p,
     }
     f->has_cookie = x->has_cookie;
     if (x->has_cookie) {
-        copy_text(f->cookie, sizeof(f->cookie), x->cookie);
+        rd_sess_copy_text(f->cookie, sizeof(f->cookie), x->cookie);
     }
     f->has_routing_token = x->has_routing_token;
     f->has_neg_req = x->neg == RD_X224_NEG_REQ;

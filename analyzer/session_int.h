@@ -8,6 +8,9 @@
 /* Move to phase `to` if the transition table allows it; an anomaly otherwise. */
 void rd_sess_set_phase(struct rd_conn *c, const struct rd_packet *p, enum rd_phase to);
 
+/* A view as printable ASCII into dst (other bytes become '?'), NUL-terminated. */
+void rd_sess_copy_text(char *dst, size_t size, struct rd_bytes b);
+
 /* Count a PDU that did not parse and put it on the timeline. */
 void rd_sess_malformed(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir,
                        const char *what, const struct rd_diag *diag);

@@ -82,19 +82,6 @@ static int64_t ts_of(const struct rd_packet *p)
     return p != NULL ? p->ts_ns : 0;
 }
 
-static void copy_view(char *dst, size_t size, struct rd_bytes b)
-{
-    struct rd_cur cur;
-    size_t n = 0;
-    uint8_t ch;
-
-    rd_cur_init(&cur, b.p, b.len);
-    while (n + 1 < size && rd_cur_u8(&cur, &ch)) {
-        dst[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
-    }
-    dst[n] = '\0';
-}
-
 /* ---- decryption (tlsdec.h) ----------------------------------------------- */
 
 static bool has_keys(const struct rd_conn *c)
@@ -260,7 +247,7 @@ static void on_client_hello(struct rd_conn *c, const struct rd_packet *p,
         t->suites[t->n_suites++] = ch->cipher_suites[i];
     }
     if (ch->has_server_name) {
-        copy_view(t->sni, sizeof(t->sni), ch->server_name);
+        rd_sess_copy_text(t->sni, sizeof(t->sni), ch->server_name);
     }
     t->ems = ch->has_extended_master_secret;
     c->session->dec.etm_offered = has_ext(ch->extensions, ch->n_extensions, EXT_ENCRYPT_THEN_MAC);
