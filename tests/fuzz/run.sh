@@ -11,7 +11,7 @@
 set -eu
 out=$1 secs=$2 srcdir=$3
 shift 3
-mkdir -p "$out/work" "$out/artifacts" "$out/logs"
+mkdir -p "$out/corpora" "$out/artifacts" "$out/logs"
 one() {
     t=$1
     extra=
