@@ -45,15 +45,28 @@ static const char *name_of(const char *const *table, unsigned count, unsigned v)
     return v < count ? table[v] : "invalid";
 }
 
-static bool value_of(const char *const *table, unsigned count, const char *s, unsigned *out)
+int rd_vocab_value(enum rd_vocab v, const char *name)
 {
-    for (unsigned i = 0; i < count; i++) {
-        if (strcmp(table[i], s) == 0) {
-            *out = i;
-            return true;
+    static const struct {
+        const char *const *names;
+        unsigned count;
+    } vocab[] = {
+        [RD_VOCAB_PHASE] = {phase_names, RD_PHASE_COUNT},
+        [RD_VOCAB_OUTCOME] = {outcome_names, RD_OUTCOME_COUNT},
+        [RD_VOCAB_CLOSER] = {closer_names, RD_CLOSED_COUNT},
+        [RD_VOCAB_CLOSE] = {close_kind_names, RD_CLOSE_COUNT},
+        [RD_VOCAB_CAUSE] = {cause_names, RD_CAUSE_COUNT},
+    };
+
+    if ((unsigned)v >= sizeof(vocab) / sizeof(vocab[0])) {
+        return -1;
+    }
+    for (unsigned i = 0; i < vocab[v].count; i++) {
+        if (strcmp(vocab[v].names[i], name) == 0) {
+            return (int)i;
         }
     }
-    return false;
+    return -1;
 }
 
 const char *rd_phase_name(enum rd_phase p)
@@ -79,54 +92,4 @@ const char *rd_close_kind_name(enum rd_close_kind k)
 const char *rd_cause_name(enum rd_cause c)
 {
     return name_of(cause_names, RD_CAUSE_COUNT, (unsigned)c);
-}
-
-bool rd_phase_from_name(const char *s, enum rd_phase *out)
-{
-    unsigned v;
-    if (!value_of(phase_names, RD_PHASE_COUNT, s, &v)) {
-        return false;
-    }
-    *out = (enum rd_phase)v;
-    return true;
-}
-
-bool rd_outcome_from_name(const char *s, enum rd_outcome *out)
-{
-    unsigned v;
-    if (!value_of(outcome_names, RD_OUTCOME_COUNT, s, &v)) {
-        return false;
-    }
-    *out = (enum rd_outcome)v;
-    return true;
-}
-
-bool rd_closer_from_name(const char *s, enum rd_closer *out)
-{
-    unsigned v;
-    if (!value_of(closer_names, RD_CLOSED_COUNT, s, &v)) {
-        return false;
-    }
-    *out = (enum rd_closer)v;
-    return true;
-}
-
-bool rd_close_kind_from_name(const char *s, enum rd_close_kind *out)
-{
-    unsigned v;
-    if (!value_of(close_kind_names, RD_CLOSE_COUNT, s, &v)) {
-        return false;
-    }
-    *out = (enum rd_close_kind)v;
-    return true;
-}
-
-bool rd_cause_from_name(const char *s, enum rd_cause *out)
-{
-    unsigned v;
-    if (!value_of(cause_names, RD_CAUSE_COUNT, s, &v)) {
-        return false;
-    }
-    *out = (enum rd_cause)v;
-    return true;
 }

@@ -62,11 +62,16 @@ const char *rd_closer_name(enum rd_closer c);
 const char *rd_close_kind_name(enum rd_close_kind k);
 const char *rd_cause_name(enum rd_cause c);
 
-/* Name to value; false when the name is not in the vocabulary. */
-bool rd_phase_from_name(const char *s, enum rd_phase *out);
-bool rd_outcome_from_name(const char *s, enum rd_outcome *out);
-bool rd_closer_from_name(const char *s, enum rd_closer *out);
-bool rd_close_kind_from_name(const char *s, enum rd_close_kind *out);
-bool rd_cause_from_name(const char *s, enum rd_cause *out);
+/* The vocabularies, for looking a name up (expected-verdict files). */
+enum rd_vocab {
+    RD_VOCAB_PHASE = 0,
+    RD_VOCAB_OUTCOME,
+    RD_VOCAB_CLOSER,
+    RD_VOCAB_CLOSE,
+    RD_VOCAB_CAUSE
+};
+
+/* The value of name in vocabulary v, or -1 when the name is not in it. */
+int rd_vocab_value(enum rd_vocab v, const char *name);
 
 #endif
