@@ -318,13 +318,7 @@ int rd_cli_main(int argc, char **argv)
     if (junit != NULL && check_path == NULL) {
         return usage_error("%s", "--junit goes with --check");
     }
-    if (nports == 0) {
-        ports[nports++] = 3389;
-    }
-    memcpy(ro.eng.ports, ports, nports * sizeof(ports[0]));
-    ro.eng.nports = nports;
-    ro.cap.ports = ports;
-    ro.cap.nports = nports;
+    rd_run_set_ports(&ro, ports, nports);
     ro.cap.filter = filter[0] != '\0' ? filter : NULL;
     rep.color = strcmp(color, "always") == 0 ||
                 (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);

@@ -417,13 +417,7 @@ static enum check_result check_one(const char *expect_path, FILE *out)
         fprintf(out, "ERROR %s: %s\n", name, err);
         return CHECK_ERROR;
     }
-    if (nports == 0) {
-        ports[nports++] = 3389;
-    }
-    memcpy(ro.eng.ports, ports, nports * sizeof(ports[0]));
-    ro.eng.nports = nports;
-    ro.cap.ports = ports;
-    ro.cap.nports = nports;
+    rd_run_set_ports(&ro, ports, nports);
     ro.cap.file = capture;
     got.items = calloc(MAX_CONNS, sizeof(*got.items));
     if (got.items == NULL) {

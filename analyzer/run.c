@@ -10,6 +10,17 @@
 #include "pcapng_dsb.h"
 #include "tlsdec.h"
 
+void rd_run_set_ports(struct rd_run_opts *o, uint16_t *ports, unsigned n)
+{
+    if (n == 0) {
+        ports[n++] = 3389;
+    }
+    memcpy(o->eng.ports, ports, n * sizeof(ports[0]));
+    o->eng.nports = n;
+    o->cap.ports = ports;
+    o->cap.nports = n;
+}
+
 static void on_done(void *ctx, const struct rd_conn *c, const struct rd_verdict *v)
 {
     struct rd_run *run = ctx;

@@ -40,6 +40,9 @@ struct rd_run {
     char write_error[256]; /* -w failed (a full disk, ...), or "" */
 };
 
+/* Give o the RDP ports (3389 when n is 0); ports must outlive o. */
+void rd_run_set_ports(struct rd_run_opts *o, uint16_t *ports, unsigned n);
+
 /* Run o's source to the end; done is called for every finished connection.
  * Returns 0, or -1 with errbuf set (unreadable input: nothing was analysed,
  * or a read error after some connections were reported). */
