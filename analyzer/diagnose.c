@@ -234,9 +234,6 @@ static void derive(const struct rd_conn *c, struct rd_dfacts *f)
     f->silence_ns = c->end_ts - c->last_ts;
 }
 
-/* Did the packet claim to come from an endpoint whose own packets look
- * different?  A TTL more than one hop away from every TTL that endpoint used
- * before is the first signal; issue-level work adds IP ID and timing. */
 /* IP IDs of one host move forward slowly between two of its packets on one
  * connection; a jump this large (or a zero from a host that never sent one)
  * means another host made the packet. */
