@@ -133,6 +133,24 @@ PY
 grep -q '"cause":"x224_no_response"' "$tmp/out" && grep -q 'RDP recognised on port 4489' "$tmp/out" &&
     ok || bad "X.224 on port 4489 not recognised: $(cat "$tmp/out")"
 
+# Attempts: the connections of one user action, and the first failure's cause.
+"$bin" -r "$cap/dns-stale-record.pcap" >"$tmp/out" 2>&1
+grep -q "2 connections, one attempt, succeeded after a failed connection" "$tmp/out" &&
+    grep -q "next address of the same DNS name" "$tmp/out" && ok || bad "attempt across DNS addresses"
+pub=$top/../shared/public-captures
+if [ -d "$pub" ]; then
+    "$bin" -r "$pub/rdp-nla-ntlm-rejected1.pcapng" >"$tmp/out" 2>&1
+    grep -q "2 connections, one attempt, failed at credssp: credssp_failure (connection 1)" "$tmp/out" &&
+        grep -q "automatic retry without NLA" "$tmp/out" && ok || bad "NLA retry attempt"
+    [ "$("$bin" --json -r "$pub/rdp-nla-ntlm-rejected1.pcapng" | grep -c '"attempt":1,')" -eq 2 ] &&
+        ok || bad "JSON attempt ids"
+    "$bin" -r "$pub/rdp-to-ssl.pcap" >"$tmp/out" 2>&1
+    grep -q "accepted the certificate prompt and the client reconnected" "$tmp/out" &&
+        ok || bad "certificate prompt attempt"
+else
+    echo "SKIP: ../shared/public-captures not found; public attempt checks not run"
+fi
+
 # Inputs the fuzzers found troublesome (timestamps past 2262, a SYN-ACK decades
 # after its SYN): each must end with 0, 1 or 2 and, in a sanitizer build, no report.
 for f in "$top"/tests/fuzz/crashes/*.pcap "$top"/tests/fuzz/crashes/*.pcapng; do
