@@ -7,11 +7,12 @@
 # ../shared/public-captures.
 #
 # make fuzz       builds tests/fuzz/out/fuzz_<target> with $(FUZZ_CC) (default clang)
-# make fuzz-run   runs each for FUZZ_SECONDS (default 60), two at a time; a summary of
+# make fuzz-run   runs each for FUZZ_SECONDS (default 60), or until FUZZ_RUNS executions
+#                 when that is set, two at a time; a summary of
 #                 executions per target in tests/fuzz/out/summary
 # make fuzz-seeds regenerates the committed seeds (tshark, editcap, python3)
 
-FUZZ_TARGETS = tpkt mcs t124 rdpbcgr tls_record tls_hello tls_cert x509 ber credssp spnego ntlmssp kerberos keylog pcapng_dsb pcap cli
+FUZZ_TARGETS = tpkt mcs t124 rdpbcgr tls_record tls_hello tls_cert x509 ber credssp spnego ntlmssp kerberos dns keylog pcapng_dsb pcap cli
 FUZZ_REPLAY_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(OPENSSL_CFLAGS)
 FUZZ_REPLAY_LIBS = libanalyzer.a libdissect.a $(PCAP_LIBS) $(OPENSSL_LIBS)
 FUZZ_PUBLIC = $(abs_top_srcdir)/../shared/public-captures
@@ -94,6 +95,12 @@ tests_fuzz_replay_kerberos_SOURCES = tests/fuzz/fuzz_kerberos.c tests/fuzz/repla
 tests_fuzz_replay_kerberos_CFLAGS = $(FUZZ_REPLAY_CFLAGS) -DRD_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/kerberos"'
 tests_fuzz_replay_kerberos_LDADD = $(FUZZ_REPLAY_LIBS)
 
+check_PROGRAMS += tests/fuzz/replay_dns
+TESTS += tests/fuzz/replay_dns
+tests_fuzz_replay_dns_SOURCES = tests/fuzz/fuzz_dns.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_dns_CFLAGS = $(FUZZ_REPLAY_CFLAGS) -DRD_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/dns"'
+tests_fuzz_replay_dns_LDADD = $(FUZZ_REPLAY_LIBS)
+
 check_PROGRAMS += tests/fuzz/replay_keylog
 TESTS += tests/fuzz/replay_keylog
 tests_fuzz_replay_keylog_SOURCES = tests/fuzz/fuzz_keylog.c tests/fuzz/replay.c tests/fuzz/fuzz.h
@@ -130,6 +137,7 @@ EXTRA_DIST += tests/fuzz/corpus tests/fuzz/crashes tests/fuzz/RESULTS.md \
 
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
+FUZZ_RUNS =
 FUZZ_OUT = tests/fuzz/out
 FUZZ_BUILD_CFLAGS = $(STD_CFLAGS) -g -O1 -I$(top_builddir) -I$(srcdir)/dissectors \
 	-I$(srcdir)/analyzer -I$(srcdir)/tests/fuzz $(PCAP_CFLAGS) $(OPENSSL_CFLAGS)
@@ -141,7 +149,7 @@ fuzz:
 
 fuzz-run: fuzz
 	rm -f $(FUZZ_OUT)/summary
-	$(SHELL) $(srcdir)/tests/fuzz/run.sh "$(FUZZ_OUT)" "$(FUZZ_SECONDS)" "$(srcdir)" \
+	FUZZ_RUNS=$(FUZZ_RUNS) $(SHELL) $(srcdir)/tests/fuzz/run.sh "$(FUZZ_OUT)" "$(FUZZ_SECONDS)" "$(srcdir)" \
 		$(FUZZ_TARGETS)
 	cat $(FUZZ_OUT)/summary
 

@@ -9,7 +9,7 @@ and, where tshark can decrypt, follow,tls,raw), and the bytes are cut the way
 the session cuts them: TPKT/X.224 PDUs, MCS PDUs and their T.124 and
 MS-RDPBCGR payloads, TLS records, handshake bodies, certificates, CredSSP
 TSRequests and the SPNEGO/NTLMSSP/Kerberos tokens inside them, Kerberos over
-TCP (port 88).  With --whole, small captures are also seeds of the pcap and
+TCP (port 88), DNS messages over UDP and TCP (port 53).  With --whole, small captures are also seeds of the pcap and
 pcapng_dsb targets as they are (the committed corpus does not copy captures/:
 the replay reads that directory itself).
 Seeds are named by content hash, so reruns are idempotent.
@@ -210,6 +210,11 @@ def capture(path, seeds, extra, whole):
             seeds.add("pcap", f.read(), MAX_PCAP)
             f.seek(0)
             seeds.add("pcapng_dsb", f.read(), MAX_PCAP)
+    for line in tshark(["-r", path, "-T", "fields", "-e", "udp.payload",
+                        "-Y", "udp.port == 53"]).splitlines():
+        s = line.strip().replace(":", "")
+        if s and len(s) % 2 == 0 and re.fullmatch(r"[0-9a-fA-F]+", s):
+            seeds.add("dns", bytes.fromhex(s))
     lines = tshark(["-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.port",
                     "-Y", "tcp.len > 0"] + extra)
     streams = {}
@@ -222,6 +227,10 @@ def capture(path, seeds, extra, whole):
         if "88" in ports.split(","):
             seeds.add("kerberos", cli)
             seeds.add("kerberos", srv)
+            continue
+        if "53" in ports.split(","):
+            seeds.add("dns", cli)
+            seeds.add("dns", srv)
             continue
         for s in (cli, srv):
             if s[:1] == b"\x03":
@@ -240,7 +249,7 @@ def vectors(testsdir, seeds):
     mods = {"tpkt": "tpkt", "x224": "tpkt", "mcs": "mcs", "t124": "t124",
             "rdpbcgr": "rdpbcgr", "tls": "tls_hello", "x509": "x509", "ber": "ber",
             "credssp": "credssp", "spnego": "spnego", "ntlmssp": "ntlmssp",
-            "kerberos": "kerberos", "keylog": "keylog"}
+            "kerberos": "kerberos", "dns": "dns", "keylog": "keylog"}
     arr = re.compile(r"static\s+const\s+(?:uint8_t|char|unsigned char)\s+\w+\s*\[\s*\]\s*=\s*"
                      r"\{(.*?)\};", re.S)
     for mod, target in mods.items():

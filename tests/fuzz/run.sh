@@ -3,6 +3,8 @@
 #
 #   run.sh OUTDIR SECONDS SRCDIR TARGET...
 #
+# Each target stops after SECONDS, or sooner after FUZZ_RUNS executions when
+# that is set in the environment.
 # Each target starts from a work corpus OUTDIR/corpora/<target> (new inputs go
 # there, the committed corpus is only read), plus tests/fuzz/corpus/<target>,
 # captures/ for the whole-pipeline targets, and OUTDIR/public/<target> when
@@ -22,7 +24,7 @@ one() {
     mkdir -p "$out/corpora/$t" "$out/artifacts/$t"
     pub=
     [ -d "$out/public/$t" ] && pub="$out/public/$t"
-    "$out/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+    "$out/fuzz_$t" -max_total_time="$secs" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
         -print_final_stats=1 -artifact_prefix="$out/artifacts/$t/" \
         "$out/corpora/$t" "$srcdir/tests/fuzz/corpus/$t" $extra $pub \
         >"$out/logs/$t.log" 2>&1 || echo "$t: exit $?" >>"$out/logs/$t.log"
