@@ -37,6 +37,18 @@ bool rd_decode_dlt_supported(int dlt);
 enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                       uint32_t wirelen, struct rd_packet *out);
 
+/* rd_decode_frame's fast path alone: true when the frame is untagged
+ * Ethernet/IPv4/TCP that it decoded (*out as rd_decode_frame fills it), with
+ * *first_byte as rd_decode_peek_ports would report it.  False: not such a
+ * frame (call rd_decode_frame_general). */
+bool rd_decode_fast(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                    struct rd_packet *out, int *first_byte);
+
+/* rd_decode_frame without its fast path for untagged Ethernet/IPv4/TCP: the
+ * same result for every frame (check_decode holds the two to it). */
+enum rd_decode_result rd_decode_frame_general(int dlt, const uint8_t *data, uint32_t caplen,
+                                              uint32_t wirelen, struct rd_packet *out);
+
 const char *rd_decode_result_name(enum rd_decode_result r);
 
 /* A cheap look at an untagged Ethernet IPv4 TCP/UDP frame: protocol (6 or 17),

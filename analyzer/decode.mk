@@ -7,5 +7,5 @@ TESTS += tests/check_decode
 endif
 tests_check_decode_SOURCES = tests/check_decode.c
 tests_check_decode_CFLAGS = $(UNIT_TEST_FLAGS) $(PCAP_CFLAGS) \
-	-DRD_SHARED_DIR='"$(abs_top_srcdir)/../shared"'
+	-DRD_SHARED_DIR='"$(abs_top_srcdir)/../shared"' -DRD_SRC_DIR='"$(abs_top_srcdir)"'
 tests_check_decode_LDADD = $(UNIT_TEST_LIBS)

@@ -1757,6 +1757,178 @@ START_TEST(test_public_capture_x509)
 }
 END_TEST
 
+/* The first field in which two decodes differ (struct padding aside), or NULL. */
+static const char *packet_diff(const struct rd_packet *a, const struct rd_packet *b)
+{
+#define SAME(f)                                                                                    \
+    if (a->f != b->f) {                                                                            \
+        return #f;                                                                                 \
+    }
+    SAME(frame)
+    SAME(ts_ns)
+    SAME(caplen)
+    SAME(wirelen)
+    SAME(vlan_tags)
+    SAME(src.family)
+    SAME(dst.family)
+    if (memcmp(a->src.a, b->src.a, 16) != 0 || memcmp(a->dst.a, b->dst.a, 16) != 0) {
+        return "addresses";
+    }
+    SAME(ttl)
+    SAME(has_ipid)
+    SAME(ipid)
+    SAME(ip_df)
+    SAME(l4)
+    SAME(sport)
+    SAME(dport)
+    SAME(seq)
+    SAME(ack)
+    SAME(flags)
+    SAME(win)
+    SAME(tcp_csum)
+    SAME(opt.has_mss)
+    SAME(opt.has_wscale)
+    SAME(opt.sack_ok)
+    SAME(opt.has_ts)
+    SAME(opt.mss)
+    SAME(opt.wscale)
+    SAME(opt.tsval)
+    SAME(opt.tsecr)
+    SAME(opt.count)
+    SAME(opt.malformed)
+    SAME(payload)
+    SAME(paylen)
+    SAME(paylen_wire)
+    SAME(icmp_type)
+    SAME(icmp_code)
+    SAME(icmp_mtu)
+    SAME(quote.valid)
+#undef SAME
+    return NULL;
+}
+
+/* No ck_assert per frame (Check writes a mark per assertion): the first
+ * difference is kept and asserted once at the end. */
+static char first_diff[512];
+static size_t compared;
+
+/* One frame through the fast path and the general one: the same result. */
+static void compare_paths(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                          const char *what, size_t frame)
+{
+    struct rd_packet a = {.frame = frame, .ts_ns = 7};
+    struct rd_packet b = {.frame = frame, .ts_ns = 7};
+    enum rd_decode_result ra = rd_decode_frame(dlt, data, caplen, wirelen, &a);
+    enum rd_decode_result rb = rd_decode_frame_general(dlt, data, caplen, wirelen, &b);
+    const char *field = ra != rb ? "result" : ra == RD_DEC_OK ? packet_diff(&a, &b) : NULL;
+
+    struct rd_packet f = {.frame = frame, .ts_ns = 7};
+    int first = -2, peek_first = -2;
+    uint8_t proto = 0;
+    uint16_t sport = 0, dport = 0;
+
+    compared++;
+    /* The fast path also stands in for the port peek: the same ports and first byte. */
+    if (field == NULL && rd_decode_fast(dlt, data, caplen, wirelen, &f, &first)) {
+        if (!rd_decode_peek_ports(dlt, data, caplen, &proto, &sport, &dport, &peek_first) ||
+            proto != 6 || sport != f.sport || dport != f.dport || first != peek_first) {
+            field = "the port peek";
+        } else if (ra != RD_DEC_OK) {
+            field = "the fast path's verdict";
+        }
+    }
+    if (field != NULL && first_diff[0] == '\0') {
+        snprintf(first_diff, sizeof first_diff,
+                 "%s frame %zu (caplen %u, wirelen %u): %s differs (%s by the fast path, %s by "
+                 "the general one)",
+                 what, frame, caplen, wirelen, field, rd_decode_result_name(ra),
+                 rd_decode_result_name(rb));
+    }
+}
+
+/*
+ * The fast path for Ethernet/IPv4/TCP against the general decoder, on every
+ * frame of the project's captures and of the public ones: as captured, and
+ * for the first frames of each file also every snaplen cut and every header
+ * byte changed to a few values (lengths, flags, versions gone wrong).
+ */
+static size_t compare_file(const char *path)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *pc = pcap_open_offline(path, errbuf);
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    size_t n = 0;
+    static const uint8_t values[] = {0x00, 0x01, 0x05, 0x06, 0x0f, 0x11, 0x3f,
+                                     0x45, 0x46, 0x50, 0x80, 0xf0, 0xff};
+
+    ck_assert_msg(pc != NULL, "%s", errbuf);
+    while (pcap_next_ex(pc, &h, &data) == 1) {
+        int dlt = pcap_datalink(pc);
+        n++;
+        compare_paths(dlt, data, h->caplen, h->len, path, n);
+        if (n > 40) {
+            continue;
+        }
+        for (uint32_t k = 0; k < h->caplen; k++) {
+            compare_paths(dlt, data, k, h->len, path, n);
+            compare_paths(dlt, data, k, k, path, n);
+        }
+        {
+            uint32_t hdr = h->caplen < 80 ? h->caplen : 80;
+            uint8_t *copy = malloc(h->caplen);
+            if (copy == NULL) {
+                continue;
+            }
+            memcpy(copy, data, h->caplen);
+            for (uint32_t i = 0; i < hdr; i++) {
+                uint8_t keep = copy[i];
+                for (size_t v = 0; v < sizeof(values); v++) {
+                    copy[i] = values[v];
+                    compare_paths(dlt, copy, h->caplen, h->len, path, n);
+                }
+                copy[i] = keep;
+            }
+            free(copy);
+        }
+    }
+    pcap_close(pc);
+    return n;
+}
+
+START_TEST(test_fast_path_matches)
+{
+    static const char *dirs[] = {RD_SRC_DIR "/captures", RD_SHARED_DIR "/public-captures"};
+    size_t files = 0, frames = 0;
+
+    for (size_t d = 0; d < LEN(dirs); d++) {
+        char cmd[1024];
+        char path[1024];
+        FILE *ls;
+
+        if (access(dirs[d], R_OK) != 0) {
+            printf("check_decode: skipping %s in the fast-path comparison: not readable\n",
+                   dirs[d]);
+            continue;
+        }
+        snprintf(cmd, sizeof cmd, "ls %s/*.pcap %s/*.pcapng 2>/dev/null", dirs[d], dirs[d]);
+        ls = popen(cmd, "r");
+        ck_assert_ptr_nonnull(ls);
+        while (fgets(path, sizeof path, ls) != NULL) {
+            path[strcspn(path, "\n")] = '\0';
+            frames += compare_file(path);
+            files++;
+        }
+        pclose(ls);
+    }
+    ck_assert_uint_gt(files, 0);
+    ck_assert_msg(first_diff[0] == '\0', "%s", first_diff);
+    printf("check_decode: fast path and general decoder agree on %zu frames of %zu files "
+           "(%zu decodes with the cuts and changed bytes)\n",
+           frames, files, compared);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
     Suite *s = suite_create("decode");
@@ -1776,6 +1948,8 @@ static Suite *decode_suite(void)
 
     tc = tcase_create("capture");
     tcase_add_test(tc, test_public_capture_x509);
+    tcase_add_test(tc, test_fast_path_matches);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }
