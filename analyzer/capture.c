@@ -18,6 +18,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,19 +28,25 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "pktq.h"
 
 #define FILE_BUFFER  (256 * 1024)
 #define LIVE_SNAPLEN 262144
 #define LIVE_BUFFER  (4 * 1024 * 1024)
 #define LIVE_TIMEOUT 200 /* ms: how often an idle live loop advances the clock */
 #define FILTER_MAX   4096
+/* The reading thread's queue: 4 chunks of 1 MiB, a few thousand packets each. */
+#define QUEUE_CHUNKS     4
+#define QUEUE_CHUNK_SIZE (1024 * 1024)
 
 struct rd_capture {
     pcap_t *p;
     FILE *file;
     char *filebuf;
     bool live;
-    bool have_filter; /* offline: run prog on each frame */
+    bool regular_file; /* -r of a regular file: read in a second thread */
+    bool one_thread;   /* asked for by the caller */
+    bool have_filter;  /* offline: run prog on each frame */
     struct bpf_program prog;
     pcap_dumper_t *dumper;
     int dlt;
@@ -162,6 +169,7 @@ static int open_file(struct rd_capture *cap, const struct rd_capture_opts *o, ch
             snprintf(errbuf, errsize, "%s: empty file, not a capture", o->file);
             return -1;
         }
+        cap->regular_file = S_ISREG(st.st_mode);
         cap->file = fopen(o->file, "rb");
         if (cap->file == NULL) {
             snprintf(errbuf, errsize, "%s: %s", o->file, strerror(errno));
@@ -455,6 +463,7 @@ struct rd_capture *rd_capture_open(const struct rd_capture_opts *o, char *errbuf
     }
     rc = o->iface != NULL ? open_live(cap, o, errbuf, errsize) : open_file(cap, o, errbuf, errsize);
     cap->status_line = o->status_line && cap->live;
+    cap->one_thread = o->one_thread;
     if (rc == 0 && o->write_file != NULL) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
@@ -483,48 +492,113 @@ static int64_t stamp_ns(const struct pcap_pkthdr *h)
 {
     const int64_t max_sec = 4294967295LL;
     int64_t sec = (int64_t)h->ts.tv_sec;
+    int64_t frac = (int64_t)h->ts.tv_usec; /* nanoseconds: the file was opened for them */
 
     if (sec > max_sec) {
         sec = max_sec;
     } else if (sec < 0) {
         sec = 0;
     }
-    return sec * 1000000000LL + (int64_t)h->ts.tv_usec % 1000000000LL;
+    if (frac >= 1000000000LL || frac <= -1000000000LL) {
+        frac %= 1000000000LL; /* never from libpcap; no division per frame otherwise */
+    }
+    return sec * 1000000000LL + frac;
 }
 
-static void count_decode(struct rd_engine_stats *st, enum rd_decode_result r)
+static void count_decode(struct rd_pktq_counts *n, enum rd_decode_result r)
 {
     switch (r) {
     case RD_DEC_OK:
         break;
     case RD_DEC_NOT_IP:
-        st->not_ip++;
+        n->not_ip++;
         break;
     case RD_DEC_FRAGMENT:
-        st->fragments++;
+        n->fragments++;
         break;
     case RD_DEC_TRUNCATED:
-        st->truncated++;
+        n->truncated++;
         break;
     case RD_DEC_MALFORMED:
-        st->malformed++;
+        n->malformed++;
         break;
     }
 }
 
-int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_atomic_t *stop,
-                    char *errbuf, size_t errsize)
+/* Bring the engine's frame counters up to the reading side's, as of one frame
+ * (the engine adds to some of them itself, so they are added, not copied). */
+static void apply_counts(struct rd_engine_stats *st, struct rd_pktq_counts *applied,
+                         const struct rd_pktq_counts *now)
+{
+    st->frames += now->frames - applied->frames;
+    st->other += now->other - applied->other;
+    st->not_ip += now->not_ip - applied->not_ip;
+    st->fragments += now->fragments - applied->fragments;
+    st->truncated += now->truncated - applied->truncated;
+    st->malformed += now->malformed - applied->malformed;
+    st->payload_cut += now->payload_cut - applied->payload_cut;
+    *applied = *now;
+}
+
+/*
+ * The reading side of one frame: count it, run the user's filter, save it
+ * (-w), skip it cheaply when its ports say it cannot matter, decode it.  True
+ * when *pkt is to be analysed.
+ */
+static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
+                       struct rd_pktq_counts *n, const struct pcap_pkthdr *h, const u_char *data,
+                       struct rd_packet *pkt)
+{
+    uint16_t sport, dport;
+    uint8_t proto;
+    int first;
+    enum rd_decode_result r;
+
+    n->frames++;
+    if (cap->have_filter && pcap_offline_filter(&cap->prog, h, data) == 0) {
+        return false;
+    }
+    dump_packet(cap, h, data);
+    pkt->frame = n->frames;
+    pkt->ts_ns = stamp_ns(h);
+    /* Most frames are untagged Ethernet/IPv4/TCP: decoded at once, then
+     * judged by their ports; the rest are peeked at first and decoded only
+     * when they may matter. */
+    if (rd_decode_fast(cap->dlt, data, h->caplen, h->len, pkt, &first)) {
+        if (!rd_portset_wants(ports, 6, pkt->sport, pkt->dport, first)) {
+            n->other++;
+            return false;
+        }
+        r = RD_DEC_OK;
+    } else {
+        if (rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first) &&
+            !rd_portset_wants(ports, proto, sport, dport, first)) {
+            n->other++; /* not ours: no need to decode it further */
+            return false;
+        }
+        r = rd_decode_frame_general(cap->dlt, data, h->caplen, h->len, pkt);
+    }
+    count_decode(n, r);
+    if (r != RD_DEC_OK) {
+        return false;
+    }
+    if (pkt->paylen < pkt->paylen_wire) {
+        n->payload_cut++;
+    }
+    return true;
+}
+
+static int loop_one_thread(struct rd_capture *cap, struct rd_engine *e, volatile sig_atomic_t *stop,
+                           char *errbuf, size_t errsize)
 {
     struct pcap_pkthdr *h;
     const u_char *data;
     struct rd_packet pkt;
-    uint16_t sport, dport;
-    uint8_t proto;
-    int first;
+    struct rd_pktq_counts n = {0}, applied = {0};
 
     while (*stop == 0) {
         int rc = pcap_next_ex(cap->p, &h, &data);
-        enum rd_decode_result r;
+        bool take;
 
         if (cap->status_line) {
             status(cap, e);
@@ -549,34 +623,139 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
         if (rc != 1) {
             break; /* PCAP_ERROR_NO_MORE_PACKETS: end of file */
         }
-        e->stats.frames++;
-        if (cap->have_filter && pcap_offline_filter(&cap->prog, h, data) == 0) {
-            continue;
+        take = take_frame(cap, &e->rdp, &n, h, data, &pkt);
+        apply_counts(&e->stats, &applied, &n);
+        if (take) {
+            rd_engine_packet(e, &pkt);
         }
-        dump_packet(cap, h, data);
-        if (rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first) &&
-            !rd_engine_wants(e, proto, sport, dport, first)) {
-            e->stats.other++; /* not ours: no need to decode it further */
-            continue;
+    }
+    return 0;
+}
+
+/* The reading thread: frames to decoded records, in order, until end of
+ * input, a read error, or the analysing thread closing the queue. */
+struct reader {
+    struct rd_capture *cap;
+    struct rd_pktq q;
+    struct rd_portset ports; /* the engine's, learned in step with it */
+};
+
+static void *reader_main(void *arg)
+{
+    struct reader *r = arg;
+    struct rd_capture *cap = r->cap;
+    struct rd_pktq_counts n = {0};
+    struct rd_pktq_chunk *ch = rd_pktq_get_empty(&r->q);
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    struct rd_packet pkt;
+
+    while (ch != NULL) {
+        int rc = pcap_next_ex(cap->p, &h, &data);
+
+        if (rc == 1) {
+            if (!take_frame(cap, &r->ports, &n, h, data, &pkt)) {
+                continue;
+            }
+            rd_portset_learn(&r->ports, &pkt);
+            if (rd_pktq_append(ch, &pkt, &n)) {
+                continue;
+            }
+            rd_pktq_put_full(&r->q, ch);
+            ch = rd_pktq_get_empty(&r->q);
+            if (ch == NULL) {
+                break; /* the analysing side stopped */
+            }
+            if (rd_pktq_append(ch, &pkt, &n)) {
+                continue;
+            }
+            rc = PCAP_ERROR;
+            snprintf(ch->error, sizeof(ch->error), "%s: out of memory for a %u-byte frame",
+                     cap->name, h->caplen);
+        } else if (rc == PCAP_ERROR) {
+            snprintf(ch->error, sizeof(ch->error), "%s: %s", cap->name, pcap_geterr(cap->p));
         }
-        pkt.frame = e->stats.frames;
-        pkt.ts_ns = stamp_ns(h);
-        r = rd_decode_frame(cap->dlt, data, h->caplen, h->len, &pkt);
-        count_decode(&e->stats, r);
-        if (r != RD_DEC_OK) {
-            continue;
+        ch->last = true;
+        ch->status = rc == PCAP_ERROR ? -1 : 0;
+        ch->counts = n;
+        rd_pktq_put_full(&r->q, ch);
+        break;
+    }
+    return NULL;
+}
+
+/* 1 when the thread could not be started (the caller reads in one thread). */
+static int loop_two_threads(struct rd_capture *cap, struct rd_engine *e,
+                            volatile sig_atomic_t *stop, char *errbuf, size_t errsize)
+{
+    struct reader *r = calloc(1, sizeof(*r));
+    struct rd_pktq_counts applied = {0};
+    pthread_t thread;
+    int status = 0;
+
+    if (r == NULL) {
+        return 1;
+    }
+    r->cap = cap;
+    rd_engine_copy_ports(e, &r->ports);
+    if (rd_pktq_init(&r->q, QUEUE_CHUNKS, QUEUE_CHUNK_SIZE) != 0) {
+        free(r);
+        return 1;
+    }
+    if (pthread_create(&thread, NULL, reader_main, r) != 0) {
+        rd_pktq_free(&r->q);
+        free(r);
+        return 1;
+    }
+    for (;;) {
+        struct rd_pktq_chunk *ch = rd_pktq_get_full(&r->q);
+        const struct rd_pktq_rec *rec;
+        bool last = ch->last;
+
+        while (*stop == 0 && (rec = rd_pktq_next(ch)) != NULL) {
+            apply_counts(&e->stats, &applied, &rec->counts);
+            rd_engine_packet(e, &rec->pkt);
         }
-        if (pkt.paylen < pkt.paylen_wire) {
-            e->stats.payload_cut++;
+        if (last && *stop == 0) {
+            apply_counts(&e->stats, &applied, &ch->counts);
+            if (ch->status != 0) {
+                snprintf(errbuf, errsize, "%s", ch->error);
+                status = -1;
+            }
         }
-        rd_engine_packet(e, &pkt);
+        rd_pktq_put_empty(&r->q, ch);
+        if (last || *stop != 0) {
+            break;
+        }
+    }
+    rd_pktq_close(&r->q);
+    pthread_join(thread, NULL);
+    rd_pktq_free(&r->q);
+    free(r);
+    return status;
+}
+
+int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_atomic_t *stop,
+                    char *errbuf, size_t errsize)
+{
+    int rc = 1;
+
+    /* A regular file is read ahead in a second thread when there is a second
+     * core; live captures and pipes keep one thread, so that every packet is
+     * analysed as soon as it arrives. */
+    if (cap->regular_file && !cap->one_thread && cap->dumper == NULL && !cap->status_line &&
+        sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        rc = loop_two_threads(cap, e, stop, errbuf, errsize);
+    }
+    if (rc == 1) {
+        rc = loop_one_thread(cap, e, stop, errbuf, errsize);
     }
     rd_capture_status_clear();
     if (cap->dumper != NULL && pcap_dump_flush(cap->dumper) != 0 && cap->write_error[0] == '\0') {
         snprintf(cap->write_error, sizeof(cap->write_error), "%s: %s", cap->write_pattern,
                  strerror(errno));
     }
-    return 0;
+    return rc;
 }
 
 bool rd_capture_drops(struct rd_capture *cap, uint64_t *received, uint64_t *dropped)

@@ -27,6 +27,7 @@ struct rd_capture_opts {
     unsigned rotate_mb;     /* -C: a new -w file (NAME1, NAME2, ...) past N million bytes */
     const char *drop_user;  /* -Z */
     bool status_line;       /* live, on a terminal: a one-line status on stderr */
+    bool one_thread;        /* read a file in the analysing thread, not ahead in a second one */
 };
 
 struct rd_capture;

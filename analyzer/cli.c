@@ -45,6 +45,7 @@ enum {
     OPT_JUNIT,
     OPT_EXPECT_WRITE,
     OPT_HTML,
+    OPT_ONE_THREAD,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +67,7 @@ static const struct option long_opts[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"expect-write", no_argument, NULL, OPT_EXPECT_WRITE},
     {"html", required_argument, NULL, OPT_HTML},
+    {"one-thread", no_argument, NULL, OPT_ONE_THREAD},
     {NULL, 0, NULL, 0},
 };
 
@@ -109,6 +111,8 @@ static void usage(FILE *f)
           "  --explain CODE      what a client error code (e.g. 0x904/0x7) means\n"
           "  --max-connections N connections tracked at once (default 16384)\n"
           "  --idle-timeout SEC  finish a silent established connection after SEC (default 600)\n"
+          "  --one-thread        read a file in the analysing thread (by default a second\n"
+          "                      thread reads and decodes ahead when there are two cores)\n"
           "  --version, --help\n"
           "\n"
           "Exit status: 0 no failed connection, 1 at least one failed, 2 usage error or\n"
@@ -245,6 +249,9 @@ int rd_cli_main(int argc, char **argv)
             return RD_EXIT_OK;
         case OPT_UNTIL_FAILURE:
             ro.until_failure = true;
+            break;
+        case OPT_ONE_THREAD:
+            ro.cap.one_thread = true;
             break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&

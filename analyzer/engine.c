@@ -28,9 +28,14 @@
 #define SWEEP_EVERY (NS_PER_SEC / 4)
 #define DUP_WINDOW  NS_PER_SEC /* a copy of a frame later than this is no tap duplicate */
 
-static void add_rdp_port(struct rd_engine *e, uint16_t port)
+static void portset_add(struct rd_portset *s, uint16_t port)
 {
-    e->rdp_ports[port >> 3] = (uint8_t)(e->rdp_ports[port >> 3] | (1u << (port & 7)));
+    s->bits[port >> 3] = (uint8_t)(s->bits[port >> 3] | (1u << (port & 7)));
+}
+
+static bool portset_has(const struct rd_portset *s, uint16_t port)
+{
+    return (s->bits[port >> 3] >> (port & 7)) & 1u;
 }
 
 void rd_engine_default_opts(struct rd_engine_opts *o)
@@ -57,8 +62,9 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
     e->done = done;
     e->ctx = ctx;
     for (unsigned i = 0; i < e->opts.nports; i++) {
-        add_rdp_port(e, e->opts.ports[i]);
+        portset_add(&e->rdp, e->opts.ports[i]);
     }
+    e->rdp.n = e->opts.nports;
     if (rd_flow_init(&e->flows, e->opts.max_conns, errbuf, errsize) != 0) {
         return -1;
     }
@@ -75,10 +81,11 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
 
 bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port)
 {
-    return (e->rdp_ports[port >> 3] >> (port & 7)) & 1u;
+    return portset_has(&e->rdp, port);
 }
-bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
-                     int first_byte)
+
+bool rd_portset_wants(const struct rd_portset *s, uint8_t proto, uint16_t sport, uint16_t dport,
+                      int first_byte)
 {
     if (sport == 53 || dport == 53 || sport == 88 || dport == 88) {
         return true;
@@ -86,7 +93,18 @@ bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, u
     if (proto != 6) {
         return false;
     }
-    return rd_engine_is_rdp_port(e, sport) || rd_engine_is_rdp_port(e, dport) || first_byte == 3;
+    return portset_has(s, sport) || portset_has(s, dport) || first_byte == 3;
+}
+
+bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
+                     int first_byte)
+{
+    return rd_portset_wants(&e->rdp, proto, sport, dport, first_byte);
+}
+
+void rd_engine_copy_ports(const struct rd_engine *e, struct rd_portset *out)
+{
+    *out = e->rdp;
 }
 
 static void free_conn(struct rd_conn *c)
@@ -580,20 +598,37 @@ static bool is_reuse(const struct rd_conn *c, const struct rd_packet *p, bool fr
  * of the run (the first byte is tested before anything else, so other traffic
  * costs one comparison).
  */
-static bool learn_rdp_port(struct rd_engine *e, const struct rd_packet *p)
+static bool starts_with_cr(const struct rd_packet *p)
 {
     struct rd_cur in;
     uint8_t b0 = 0;
 
     rd_cur_init(&in, p->payload, p->paylen);
-    if (p->paylen < 11 || !rd_cur_peek_u8(&in, &b0) || b0 != 3 || !rd_x224_is_cr_start(in) ||
-        e->opts.nports >= RD_MAX_PORTS) {
+    return p->paylen >= 11 && rd_cur_peek_u8(&in, &b0) && b0 == 3 && rd_x224_is_cr_start(in);
+}
+
+static bool learn_rdp_port(struct rd_engine *e, const struct rd_packet *p)
+{
+    if (!starts_with_cr(p) || e->opts.nports >= RD_MAX_PORTS) {
         return false;
     }
     e->opts.ports[e->opts.nports++] = p->dport;
-    add_rdp_port(e, p->dport);
+    portset_add(&e->rdp, p->dport);
+    e->rdp.n = e->opts.nports;
     e->stats.learned_ports++;
     return true;
+}
+
+/* The engine's path to learn_rdp_port: a TCP packet between two ports that are
+ * not RDP ports (UDP and ICMP return before it). */
+void rd_portset_learn(struct rd_portset *s, const struct rd_packet *p)
+{
+    if (p->l4 != RD_L4_TCP || portset_has(s, p->sport) || portset_has(s, p->dport) ||
+        s->n >= RD_MAX_PORTS || !starts_with_cr(p)) {
+        return;
+    }
+    portset_add(s, p->dport);
+    s->n++;
 }
 
 /* ICMP fragmentation needed (type 3 code 4) and ICMPv6 packet too big (type 2). */

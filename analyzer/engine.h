@@ -43,6 +43,12 @@ struct rd_engine_stats {
     uint64_t learned_ports;  /* ports recognised as RDP by an X.224 Connection Request */
 };
 
+/* RDP ports as a bit set (one test per packet) and how many the engine knows. */
+struct rd_portset {
+    uint8_t bits[65536 / 8];
+    unsigned n;
+};
+
 struct rd_verdict;
 typedef void (*rd_conn_done_fn)(void *ctx, const struct rd_conn *c, const struct rd_verdict *v);
 
@@ -55,7 +61,7 @@ struct rd_engine {
     int64_t now_ns;
     int64_t last_sweep_ns;
     bool clock_started;
-    uint8_t rdp_ports[65536 / 8];    /* the RDP ports as a bit set: one test per packet */
+    struct rd_portset rdp;           /* opts.ports, and the ports learned since */
     struct rd_context context;       /* recent DNS and Kerberos per client */
     struct rd_conn_context *scratch; /* one connection's view of it, while finishing */
 };
@@ -78,5 +84,16 @@ bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port);
  * X.224 Connection Request on another port. */
 bool rd_engine_wants(const struct rd_engine *e, uint8_t proto, uint16_t sport, uint16_t dport,
                      int first_byte);
+
+/*
+ * The same test against a copy of the engine's ports, for a thread that reads
+ * ahead of the engine: rd_portset_learn, called for every decoded packet in
+ * the order the engine will see them, learns a port exactly when the engine
+ * will, so the copy's answers match the engine's frame for frame.
+ */
+void rd_engine_copy_ports(const struct rd_engine *e, struct rd_portset *out);
+bool rd_portset_wants(const struct rd_portset *s, uint8_t proto, uint16_t sport, uint16_t dport,
+                      int first_byte);
+void rd_portset_learn(struct rd_portset *s, const struct rd_packet *p);
 
 #endif

@@ -109,6 +109,61 @@ static double rel_s(const struct rd_conn *c, int64_t ts)
     return (double)(ts - c->first_ts) / NS_PER_SEC;
 }
 
+/*
+ * Integer rounding gives printf's digits whenever num is not exactly half a
+ * step from two candidates: the double num / unit is then off by less than
+ * 0.2 ns for any |num| below 1e15 (11 days in nanoseconds), while a rounding
+ * boundary is at least 0.5 ns away.  Ties and larger values go to printf.
+ */
+const char *rd_format_fixed(char *buf, size_t size, int64_t num, int64_t unit, int decimals)
+{
+    int64_t pow10 = 1, step, q, rem, ip, fp;
+    char tmp[40];
+    size_t n = 0;
+
+    for (int i = 0; i < decimals; i++) {
+        pow10 *= 10;
+    }
+    step = unit / pow10;
+    if (num < 0 || num >= 1000000000000000LL || step < 1 || unit % pow10 != 0 ||
+        (step > 1 && (num % step) * 2 == step)) {
+        snprintf(buf, size, "%.*f", decimals, (double)num / (double)unit);
+        return buf;
+    }
+    q = num / step;
+    rem = num % step;
+    if (rem * 2 > step) {
+        q++;
+    }
+    ip = q / pow10;
+    fp = q % pow10;
+    for (int i = 0; i < decimals; i++) { /* fraction digits, last first */
+        tmp[n++] = (char)('0' + fp % 10);
+        fp /= 10;
+    }
+    if (decimals > 0) {
+        tmp[n++] = '.';
+    }
+    do {
+        tmp[n++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip > 0);
+    if (size == 0) {
+        return buf;
+    }
+    for (size_t i = 0; i < n && i < size - 1; i++) { /* tmp holds the digits reversed */
+        buf[i] = tmp[n - 1 - i];
+    }
+    buf[n < size - 1 ? n : size - 1] = '\0';
+    return buf;
+}
+
+/* Seconds since the connection's first packet, as "%.6f" would print them. */
+static const char *rel_text(const struct rd_conn *c, int64_t ts, char *buf, size_t size)
+{
+    return rd_format_fixed(buf, size, ts - c->first_ts, NS_PER_SEC, 6);
+}
+
 static bool shown(const struct rd_report *r, const struct rd_verdict *v)
 {
     return r->opts.all || v->outcome != RD_OUTCOME_OK;
@@ -165,12 +220,13 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
         if (e->noise && !r->opts.verbose) {
             continue;
         }
+        char t[32];
+        rel_text(c, e->ts_ns, t, sizeof t);
         if (e->frame != 0) {
-            fprintf(f, "  %s%11.6f  #%-7" PRIu64 " %s  %s%s\n", e->noise ? color(r, "\033[2m") : "",
-                    rel_s(c, e->ts_ns), e->frame, rd_dir_arrow((enum rd_dir)e->dir), e->text,
-                    e->noise ? reset : "");
+            fprintf(f, "  %s%11s  #%-7" PRIu64 " %s  %s%s\n", e->noise ? color(r, "\033[2m") : "",
+                    t, e->frame, rd_dir_arrow((enum rd_dir)e->dir), e->text, e->noise ? reset : "");
         } else {
-            fprintf(f, "  %11.6f  %-8s %s  %s\n", rel_s(c, e->ts_ns), "", "    ", e->text);
+            fprintf(f, "  %11s  %-8s %s  %s\n", t, "", "    ", e->text);
         }
     }
     if (c->events_dropped > 0) {
@@ -641,8 +697,9 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
             rd_outcome_name(v->outcome), rd_phase_name(v->phase), rd_closer_name(v->closed_by),
             rd_close_kind_name(v->close), rd_cause_name(v->cause), v->detail_json);
     for (unsigned i = 0; i < v->n_evidence; i++) {
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%.6f,\"text\":", i ? "," : "",
-                v->evidence[i].frame, rel_s(c, v->evidence[i].ts_ns));
+        char t[32];
+        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%s,\"text\":", i ? "," : "",
+                v->evidence[i].frame, rel_text(c, v->evidence[i].ts_ns, t, sizeof t));
         rd_json_string(f, v->evidence[i].text);
         fputc('}', f);
     }
@@ -697,9 +754,10 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     for (unsigned i = 0; i < c->n_events; i++) {
         const struct rd_event *e = &c->timeline[i];
         static const char *const dirs[] = {"c2s", "s2c", "none"};
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%.6f,\"dir\":\"%s\",\"kind\":\"%s\",\"text\":",
-                i ? "," : "", e->frame, rel_s(c, e->ts_ns), dirs[e->dir < 3 ? e->dir : 2],
-                rd_ev_name((enum rd_ev)e->kind));
+        char t[32];
+        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%s,\"dir\":\"%s\",\"kind\":\"%s\",\"text\":",
+                i ? "," : "", e->frame, rel_text(c, e->ts_ns, t, sizeof t),
+                dirs[e->dir < 3 ? e->dir : 2], rd_ev_name((enum rd_ev)e->kind));
         rd_json_string(f, e->text);
         fputc('}', f);
     }
