@@ -21,6 +21,7 @@
 #define RD_REMEDY_MAX   6
 #define RD_SESSION_BUF  (64u * 1024u) /* handshake bytes buffered per direction */
 #define RD_DUP_RING     8             /* recent frame signatures kept per direction */
+_Static_assert(RD_DUP_RING % 4 == 0, "the checksum lanes hold four per word");
 
 enum rd_dir { RD_DIR_C2S = 0, RD_DIR_S2C = 1, RD_DIR_NONE = 2 };
 
@@ -106,6 +107,7 @@ struct rd_tcpdir {
     bool seq_any;
     struct rd_sig ring[RD_DUP_RING];
     unsigned ring_pos;
+    uint64_t ring_csums[RD_DUP_RING / 4]; /* ring[i].csum in 16-bit lane i % 4 of word i / 4 */
 };
 
 /* One FIN or RST, as the close logic needs it. */

@@ -250,13 +250,26 @@ static bool is_duplicate(struct rd_tcpdir *t, const struct rd_packet *p)
                        p->tcp_csum, p->win, p->flags,       p->ts_ns};
     bool v4 = p->src.family == 4;
 
-    for (unsigned i = 0; i < RD_DUP_RING; i++) {
+    /* Whether any checksum in the ring equals this one, four lanes per word
+     * (a zero lane of x ^ csum): the slots are compared only then. */
+    uint64_t lanes = 0x0001000100010001ULL * s.csum;
+    bool maybe = false;
+
+    for (unsigned w = 0; w < RD_DUP_RING / 4; w++) {
+        uint64_t x = t->ring_csums[w] ^ lanes;
+        maybe |= ((x - 0x0001000100010001ULL) & ~x & 0x8000800080008000ULL) != 0;
+    }
+    for (unsigned i = 0; maybe && i < RD_DUP_RING; i++) {
         if (t->ring[i].csum == s.csum && t->ring[i].ts_ns != 0 && sig_same(&t->ring[i], &s, v4)) {
             return true;
         }
     }
-    t->ring[t->ring_pos] = s;
-    t->ring_pos = (t->ring_pos + 1) % RD_DUP_RING;
+    unsigned pos = t->ring_pos;
+    unsigned shift = (pos % 4) * 16;
+    t->ring[pos] = s;
+    t->ring_csums[pos / 4] =
+        (t->ring_csums[pos / 4] & ~(0xffffULL << shift)) | ((uint64_t)s.csum << shift);
+    t->ring_pos = (pos + 1) % RD_DUP_RING;
     return false;
 }
 

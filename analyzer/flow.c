@@ -30,7 +30,9 @@ static uint64_t addr_hash(const struct rd_addr *a, uint16_t port)
 
     memcpy(&lo, a->a, 8);
     memcpy(&hi, a->a + 8, 8);
-    return mix(lo ^ mix(hi ^ port));
+    /* One finalizer round over both halves: an odd multiplier keeps hi's bits
+     * apart from lo's before the mix spreads them. */
+    return mix(lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ port);
 }
 
 /* Symmetric: the same for (a, b) and (b, a). */

@@ -195,6 +195,70 @@ static void text_context(FILE *f, const struct rd_conn_context *cc)
     }
 }
 
+/* One timeline line, built in a buffer and written at once: timelines are the
+ * bulk of the text report, and printf's parsing per line showed in the
+ * profile.  The layout is "  %11.6f  #%-7llu %s  %s" (eight blanks for the
+ * frame when there is none), colour codes around noise. */
+struct line {
+    char buf[RD_EVENT_TEXT + 96];
+    size_t n;
+};
+
+static void put(struct line *l, const char *s)
+{
+    size_t k = strlen(s);
+
+    if (k > sizeof(l->buf) - l->n) {
+        k = sizeof(l->buf) - l->n;
+    }
+    memcpy(l->buf + l->n, s, k);
+    l->n += k;
+}
+
+static void put_padded(struct line *l, const char *s, size_t width, bool left)
+{
+    size_t k = strlen(s);
+
+    if (left) {
+        put(l, s);
+    }
+    for (; k < width; k++) {
+        put(l, " ");
+    }
+    if (!left) {
+        put(l, s);
+    }
+}
+
+static void event_line(FILE *f, const struct rd_report *r, const struct rd_conn *c,
+                       const struct rd_event *e)
+{
+    struct line l = {.n = 0};
+    char t[32], num[24];
+
+    rel_text(c, e->ts_ns, t, sizeof t);
+    put(&l, "  ");
+    if (e->frame != 0) {
+        put(&l, e->noise ? color(r, "\033[2m") : "");
+        put_padded(&l, t, 11, false);
+        put(&l, "  #");
+        rd_format_fixed(num, sizeof num, (int64_t)(e->frame & (uint64_t)INT64_MAX), 1, 0);
+        put_padded(&l, num, 7, true);
+        put(&l, " ");
+        put(&l, rd_dir_arrow((enum rd_dir)e->dir));
+        put(&l, "  ");
+        put(&l, e->text);
+        put(&l, e->noise ? color(r, "\033[0m") : "");
+    } else {
+        put_padded(&l, t, 11, false);
+        put(&l, "           "); /* two blanks, the empty frame column, one blank */
+        put(&l, "      ");      /* no direction, two blanks */
+        put(&l, e->text);
+    }
+    put(&l, "\n");
+    fwrite(l.buf, 1, l.n, f);
+}
+
 static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
                       uint64_t attempt)
 {
@@ -220,14 +284,7 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
         if (e->noise && !r->opts.verbose) {
             continue;
         }
-        char t[32];
-        rel_text(c, e->ts_ns, t, sizeof t);
-        if (e->frame != 0) {
-            fprintf(f, "  %s%11s  #%-7" PRIu64 " %s  %s%s\n", e->noise ? color(r, "\033[2m") : "",
-                    t, e->frame, rd_dir_arrow((enum rd_dir)e->dir), e->text, e->noise ? reset : "");
-        } else {
-            fprintf(f, "  %11s  %-8s %s  %s\n", t, "", "    ", e->text);
-        }
+        event_line(f, r, c, e);
     }
     if (c->events_dropped > 0) {
         fprintf(f, "  (%u more events not kept)\n", c->events_dropped);
