@@ -505,22 +505,24 @@ static int64_t stamp_ns(const struct pcap_pkthdr *h)
     return sec * 1000000000LL + frac;
 }
 
-static void count_decode(struct rd_pktq_counts *n, enum rd_decode_result r)
+/* Count a frame that did not decode, by reason. */
+static void count_decode(enum rd_decode_result r, uint64_t *not_ip, uint64_t *fragments,
+                         uint64_t *truncated, uint64_t *malformed)
 {
     switch (r) {
     case RD_DEC_OK:
         break;
     case RD_DEC_NOT_IP:
-        n->not_ip++;
+        (*not_ip)++;
         break;
     case RD_DEC_FRAGMENT:
-        n->fragments++;
+        (*fragments)++;
         break;
     case RD_DEC_TRUNCATED:
-        n->truncated++;
+        (*truncated)++;
         break;
     case RD_DEC_MALFORMED:
-        n->malformed++;
+        (*malformed)++;
         break;
     }
 }
@@ -543,15 +545,19 @@ static void apply_counts(struct rd_engine_stats *st, struct rd_pktq_counts *appl
 /*
  * The reading side of one frame: count it, run the user's filter, save it
  * (-w), skip it cheaply when its ports say it cannot matter, decode it.  True
- * when *pkt is to be analysed.
+ * when *pkt is to be analysed.  With *raw set on entry the decode may be left
+ * to the analysing side: *raw stays set when it was (pkt then holds the frame
+ * itself, see struct rd_pktq_rec); it is cleared for a frame that must be
+ * decoded here, one that could teach the port set a new port.
  */
 static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
                        struct rd_pktq_counts *n, const struct pcap_pkthdr *h, const u_char *data,
-                       struct rd_packet *pkt)
+                       struct rd_packet *pkt, bool *raw)
 {
     uint16_t sport, dport;
     uint8_t proto;
     int first;
+    bool peeked = false;
     enum rd_decode_result r;
 
     n->frames++;
@@ -561,29 +567,66 @@ static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
     dump_packet(cap, h, data);
     pkt->frame = n->frames;
     pkt->ts_ns = stamp_ns(h);
+    if (*raw) {
+        peeked = rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first);
+        if (peeked && !rd_portset_wants(ports, proto, sport, dport, first)) {
+            n->other++;
+            return false;
+        }
+        if (peeked && (rd_portset_has(ports, sport) || rd_portset_has(ports, dport))) {
+            *pkt = (struct rd_packet){.frame = pkt->frame,
+                                      .ts_ns = pkt->ts_ns,
+                                      .caplen = h->caplen,
+                                      .wirelen = h->len,
+                                      .payload = data,
+                                      .paylen = h->caplen};
+            return true;
+        }
+        *raw = false;
+    }
     /* Most frames are untagged Ethernet/IPv4/TCP: decoded at once, then
      * judged by their ports; the rest are peeked at first and decoded only
      * when they may matter. */
-    if (rd_decode_fast(cap->dlt, data, h->caplen, h->len, pkt, &first)) {
+    if (!peeked && rd_decode_fast(cap->dlt, data, h->caplen, h->len, pkt, &first)) {
         if (!rd_portset_wants(ports, 6, pkt->sport, pkt->dport, first)) {
             n->other++;
             return false;
         }
         r = RD_DEC_OK;
     } else {
-        if (rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first) &&
+        if (!peeked &&
+            rd_decode_peek_ports(cap->dlt, data, h->caplen, &proto, &sport, &dport, &first) &&
             !rd_portset_wants(ports, proto, sport, dport, first)) {
             n->other++; /* not ours: no need to decode it further */
             return false;
         }
-        r = rd_decode_frame_general(cap->dlt, data, h->caplen, h->len, pkt);
+        r = rd_decode_frame(cap->dlt, data, h->caplen, h->len, pkt);
     }
-    count_decode(n, r);
+    count_decode(r, &n->not_ip, &n->fragments, &n->truncated, &n->malformed);
     if (r != RD_DEC_OK) {
         return false;
     }
     if (pkt->paylen < pkt->paylen_wire) {
         n->payload_cut++;
+    }
+    return true;
+}
+
+/* The analysing side of a raw record: decode it as take_frame would have. */
+static bool decode_raw(struct rd_capture *cap, struct rd_engine_stats *st,
+                       const struct rd_packet *raw, struct rd_packet *pkt)
+{
+    enum rd_decode_result r;
+
+    pkt->frame = raw->frame;
+    pkt->ts_ns = raw->ts_ns;
+    r = rd_decode_frame(cap->dlt, raw->payload, raw->caplen, raw->wirelen, pkt);
+    count_decode(r, &st->not_ip, &st->fragments, &st->truncated, &st->malformed);
+    if (r != RD_DEC_OK) {
+        return false;
+    }
+    if (pkt->paylen < pkt->paylen_wire) {
+        st->payload_cut++;
     }
     return true;
 }
@@ -623,7 +666,8 @@ static int loop_one_thread(struct rd_capture *cap, struct rd_engine *e, volatile
         if (rc != 1) {
             break; /* PCAP_ERROR_NO_MORE_PACKETS: end of file */
         }
-        take = take_frame(cap, &e->rdp, &n, h, data, &pkt);
+        bool raw = false;
+        take = take_frame(cap, &e->rdp, &n, h, data, &pkt, &raw);
         apply_counts(&e->stats, &applied, &n);
         if (take) {
             rd_engine_packet(e, &pkt);
@@ -634,18 +678,44 @@ static int loop_one_thread(struct rd_capture *cap, struct rd_engine *e, volatile
 
 /* The reading thread: frames to decoded records, in order, until end of
  * input, a read error, or the analysing thread closing the queue. */
+enum split { SPLIT_ADAPT, SPLIT_RAW, SPLIT_DECODE };
+
 struct reader {
     struct rd_capture *cap;
     struct rd_pktq q;
     struct rd_portset ports; /* the engine's, learned in step with it */
+    enum split split;        /* RDPDIAG_READAHEAD=raw|decode fixes it (tests) */
 };
+
+/*
+ * Which side decodes is decided per chunk, by who waited for whom: when the
+ * analysing thread found the queue empty, the reader is the slower side and
+ * leaves the decode of the frames it can to the analyser (raw records); when
+ * the reader found no free chunk, it decodes again.  Either way the output is
+ * the same; only the balance of work between the two cores moves.
+ */
+static struct rd_pktq_chunk *next_chunk(struct reader *r, bool *raw_mode)
+{
+    bool reader_waited = false, analyser_waited = false;
+    struct rd_pktq_chunk *ch = rd_pktq_get_empty(&r->q, &reader_waited, &analyser_waited);
+
+    if (r->split != SPLIT_ADAPT) {
+        *raw_mode = r->split == SPLIT_RAW;
+    } else if (reader_waited) {
+        *raw_mode = false;
+    } else if (analyser_waited) {
+        *raw_mode = true;
+    }
+    return ch;
+}
 
 static void *reader_main(void *arg)
 {
     struct reader *r = arg;
     struct rd_capture *cap = r->cap;
     struct rd_pktq_counts n = {0};
-    struct rd_pktq_chunk *ch = rd_pktq_get_empty(&r->q);
+    bool raw_mode = r->split == SPLIT_RAW;
+    struct rd_pktq_chunk *ch = next_chunk(r, &raw_mode);
     struct pcap_pkthdr *h;
     const u_char *data;
     struct rd_packet pkt;
@@ -654,19 +724,22 @@ static void *reader_main(void *arg)
         int rc = pcap_next_ex(cap->p, &h, &data);
 
         if (rc == 1) {
-            if (!take_frame(cap, &r->ports, &n, h, data, &pkt)) {
+            bool raw = raw_mode;
+            if (!take_frame(cap, &r->ports, &n, h, data, &pkt, &raw)) {
                 continue;
             }
-            rd_portset_learn(&r->ports, &pkt);
-            if (rd_pktq_append(ch, &pkt, &n)) {
+            if (!raw) {
+                rd_portset_learn(&r->ports, &pkt);
+            }
+            if (rd_pktq_append(ch, &pkt, raw, &n)) {
                 continue;
             }
             rd_pktq_put_full(&r->q, ch);
-            ch = rd_pktq_get_empty(&r->q);
+            ch = next_chunk(r, &raw_mode);
             if (ch == NULL) {
                 break; /* the analysing side stopped */
             }
-            if (rd_pktq_append(ch, &pkt, &n)) {
+            if (rd_pktq_append(ch, &pkt, raw, &n)) {
                 continue;
             }
             rc = PCAP_ERROR;
@@ -697,6 +770,15 @@ static int loop_two_threads(struct rd_capture *cap, struct rd_engine *e,
         return 1;
     }
     r->cap = cap;
+    r->split = SPLIT_ADAPT;
+    {
+        const char *mode = getenv("RDPDIAG_READAHEAD");
+        if (mode != NULL && strcmp(mode, "raw") == 0) {
+            r->split = SPLIT_RAW;
+        } else if (mode != NULL && strcmp(mode, "decode") == 0) {
+            r->split = SPLIT_DECODE;
+        }
+    }
     rd_engine_copy_ports(e, &r->ports);
     if (rd_pktq_init(&r->q, QUEUE_CHUNKS, QUEUE_CHUNK_SIZE) != 0) {
         free(r);
@@ -713,8 +795,13 @@ static int loop_two_threads(struct rd_capture *cap, struct rd_engine *e,
         bool last = ch->last;
 
         while (*stop == 0 && (rec = rd_pktq_next(ch)) != NULL) {
+            struct rd_packet pkt;
             apply_counts(&e->stats, &applied, &rec->counts);
-            rd_engine_packet(e, &rec->pkt);
+            if (!rec->raw) {
+                rd_engine_packet(e, &rec->pkt);
+            } else if (decode_raw(cap, &e->stats, &rec->pkt, &pkt)) {
+                rd_engine_packet(e, &pkt);
+            }
         }
         if (last && *stop == 0) {
             apply_counts(&e->stats, &applied, &ch->counts);

@@ -79,6 +79,11 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
     return 0;
 }
 
+bool rd_portset_has(const struct rd_portset *s, uint16_t port)
+{
+    return portset_has(s, port);
+}
+
 bool rd_engine_is_rdp_port(const struct rd_engine *e, uint16_t port)
 {
     return portset_has(&e->rdp, port);

@@ -95,5 +95,6 @@ void rd_engine_copy_ports(const struct rd_engine *e, struct rd_portset *out);
 bool rd_portset_wants(const struct rd_portset *s, uint8_t proto, uint16_t sport, uint16_t dport,
                       int first_byte);
 void rd_portset_learn(struct rd_portset *s, const struct rd_packet *p);
+bool rd_portset_has(const struct rd_portset *s, uint16_t port);
 
 #endif

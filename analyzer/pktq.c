@@ -54,11 +54,15 @@ void rd_pktq_free(struct rd_pktq *q)
     pthread_mutex_destroy(&q->lock);
 }
 
-struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q)
+struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q, bool *reader_waited,
+                                        bool *analyser_waited)
 {
     struct rd_pktq_chunk *ch = NULL;
 
     pthread_mutex_lock(&q->lock);
+    *reader_waited = !q->closed && q->free_list == NULL;
+    *analyser_waited = q->analyser_waited;
+    q->analyser_waited = false;
     while (!q->closed && q->free_list == NULL) {
         pthread_cond_wait(&q->cond, &q->lock);
     }
@@ -76,7 +80,7 @@ struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q)
     return ch;
 }
 
-bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p,
+bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool raw,
                     const struct rd_pktq_counts *counts)
 {
     size_t need = ALIGN8(sizeof(struct rd_pktq_rec)) + ALIGN8((size_t)p->paylen);
@@ -98,6 +102,7 @@ bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p,
     r = (struct rd_pktq_rec *)(void *)(ch->buf + ch->used);
     payload = ch->buf + ch->used + ALIGN8(sizeof(struct rd_pktq_rec));
     r->counts = *counts;
+    r->raw = raw;
     r->pkt = *p;
     if (p->paylen > 0) {
         memcpy(payload, p->payload, p->paylen);
@@ -128,6 +133,9 @@ struct rd_pktq_chunk *rd_pktq_get_full(struct rd_pktq *q)
     struct rd_pktq_chunk *ch;
 
     pthread_mutex_lock(&q->lock);
+    if (q->full_head == NULL) {
+        q->analyser_waited = true;
+    }
     while (q->full_head == NULL) {
         pthread_cond_wait(&q->cond, &q->lock);
     }

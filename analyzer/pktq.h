@@ -30,9 +30,15 @@ struct rd_pktq_counts {
     uint64_t frames, other, not_ip, fragments, truncated, malformed, payload_cut;
 };
 
+/*
+ * A decoded packet, or (raw) a frame for the analysing side to decode: then
+ * pkt holds only frame, ts_ns, caplen and wirelen, and payload/paylen are the
+ * captured frame itself.  Either way the bytes are copied just behind it.
+ */
 struct rd_pktq_rec {
-    struct rd_pktq_counts counts; /* as of this frame, this frame included */
-    struct rd_packet pkt;         /* payload points just behind this record */
+    struct rd_pktq_counts counts; /* as of this frame, this frame included (raw: but its decode) */
+    bool raw;
+    struct rd_packet pkt;
 };
 
 struct rd_pktq_chunk {
@@ -52,6 +58,7 @@ struct rd_pktq {
     struct rd_pktq_chunk *free_list;             /* for the reader to fill */
     struct rd_pktq_chunk *full_head, *full_tail; /* for the analyser, in order */
     bool closed;                                 /* the analyser stopped: the reader ends */
+    bool analyser_waited;                        /* since the reader last took a chunk */
     struct rd_pktq_chunk **chunks;               /* every chunk, for freeing */
     size_t nchunks;
 };
@@ -60,12 +67,16 @@ struct rd_pktq {
 int rd_pktq_init(struct rd_pktq *q, size_t nchunks, size_t chunk_size);
 void rd_pktq_free(struct rd_pktq *q);
 
-/* Reader: an empty chunk to fill, waiting for one; NULL once the analyser closed the queue. */
-struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q);
+/* Reader: an empty chunk to fill, waiting for one; NULL once the analyser
+ * closed the queue.  *reader_waited: there was none free at once (the analyser
+ * is the slower side); *analyser_waited: the analyser found the queue empty
+ * since the last call (the reader is). */
+struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q, bool *reader_waited,
+                                        bool *analyser_waited);
 /* Reader: append a copy of p (payload included) with its counters.  False when
  * the chunk is full (hand it over and take another) or, for a record larger
  * than a whole chunk, when the chunk cannot grow. */
-bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p,
+bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool raw,
                     const struct rd_pktq_counts *counts);
 /* Reader: hand a filled (or last) chunk to the analyser. */
 void rd_pktq_put_full(struct rd_pktq *q, struct rd_pktq_chunk *ch);

@@ -2,8 +2,11 @@
 # check-threads.sh - a file read ahead in a second thread gives byte for byte
 # what reading it in one thread gives: every capture of captures/ and of
 # ../shared/public-captures, in text (-v), JSON and stopped early (-c 1, where
-# the reading thread is ahead of the analysis), and for the mutated inputs of
-# a corrupt file (a read error in the middle).
+# the reading thread is ahead of the analysis), and for cut files (a read
+# error after some frames).  Each comparison runs with the reading thread
+# deciding who decodes (the default), decoding everything itself
+# (RDPDIAG_READAHEAD=decode) and leaving every frame it can to the analysing
+# thread (RDPDIAG_READAHEAD=raw).
 set -u
 top=${srcdir:-.}
 bin=${RDPDIAG:-./rdpdiag}
@@ -13,22 +16,24 @@ pass=0
 fail=0
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-same() { # same DESCRIPTION ARGS...: both modes, same stdout, stderr and exit status
+same() { # same DESCRIPTION ARGS...: every split, same stdout, stderr and exit status
     what=$1
     shift
-    "$bin" "$@" >"$tmp/a.out" 2>"$tmp/a.err"
-    ra=$?
     "$bin" --one-thread "$@" >"$tmp/b.out" 2>"$tmp/b.err"
     rb=$?
-    if [ $ra -ne $rb ]; then
-        bad "$what: exit $ra with the reading thread, $rb without"
-    elif ! cmp -s "$tmp/a.out" "$tmp/b.out"; then
-        bad "$what: stdout differs: $(diff "$tmp/a.out" "$tmp/b.out" | head -3)"
-    elif ! cmp -s "$tmp/a.err" "$tmp/b.err"; then
-        bad "$what: stderr differs: $(diff "$tmp/a.err" "$tmp/b.err" | head -3)"
-    else
-        pass=$((pass + 1))
-    fi
+    for split in adapt decode raw; do
+        RDPDIAG_READAHEAD=$split "$bin" "$@" >"$tmp/a.out" 2>"$tmp/a.err"
+        ra=$?
+        if [ $ra -ne $rb ]; then
+            bad "$what ($split): exit $ra with the reading thread, $rb without"
+        elif ! cmp -s "$tmp/a.out" "$tmp/b.out"; then
+            bad "$what ($split): stdout differs: $(diff "$tmp/a.out" "$tmp/b.out" | head -3)"
+        elif ! cmp -s "$tmp/a.err" "$tmp/b.err"; then
+            bad "$what ($split): stderr differs: $(diff "$tmp/a.err" "$tmp/b.err" | head -3)"
+        else
+            pass=$((pass + 1))
+        fi
+    done
 }
 
 files="$top/captures/*.pcap"
@@ -54,6 +59,16 @@ for cut in 100 1000 $((size / 2)) $((size - 7)); do
     head -c "$cut" "$big" >"$tmp/cut.pcap"
     same "nla-ok.pcap cut at $cut" --json -r "$tmp/cut.pcap"
 done
+# Frames cut by a snaplen: payloads cut short (counted) and headers cut
+# (skipped as truncated), whichever thread decodes them.
+if command -v editcap >/dev/null; then
+    for snap in 40 60 90; do
+        editcap -s "$snap" "$big" "$tmp/snap.pcap" >/dev/null 2>&1
+        same "nla-ok.pcap at snaplen $snap" -v -r "$tmp/snap.pcap"
+    done
+else
+    echo "check-threads: editcap not installed; the snaplen comparisons are skipped"
+fi
 # Many captures in one file (more than one chunk of records), and a filter.
 cat "$top"/captures/*.pcap >"$tmp/all.pcap"
 same "concatenated captures" --json -r "$tmp/all.pcap"
