@@ -500,6 +500,19 @@ enum rd_seg_kind rd_stream_push(struct rd_stream *s, uint32_t seq, const uint8_t
         return RD_SEG_EMPTY;
     }
 
+    /* The common case, in order with nothing held ahead and nothing cut by the
+     * snaplen: what push_new would do, without its bookkeeping. */
+    if (seq == s->next_seq && len == wire_len && s->buffering &&
+        (s->win == NULL || s->win_held == 0)) {
+        s->in_delivery = true;
+        emit_data(s, data, len, &k);
+        s->in_delivery = false;
+        if (!s->buffering) {
+            free_window(s);
+        }
+        return RD_SEG_NEW;
+    }
+
     /* The part before next_seq was seen already (delivered or reported as a gap). */
     int32_t d = rd_seq_diff(seq, s->next_seq);
     if (d < 0) {
