@@ -27,47 +27,10 @@ top=${srcdir:-.}
 bin=${RDPDIAG:-./rdpdiag}
 BOUND=20 # seconds rdpdiag may take, from the client's failure, to exit by itself
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-
-[ "$(id -u)" = 0 ] || skip "not root (live capture in network namespaces needs root)"
-command -v ip >/dev/null 2>&1 || skip "iproute2 (ip) not installed"
-[ -x "$bin" ] || skip "rdpdiag not built ($bin)"
-[ -f "$top/captures/netns.sh" ] || skip "captures/netns.sh not found under $top"
-
-# shellcheck disable=SC2034 # read by captures/netns.sh
-RDPD_NS_C=rdpdl-c
-RDPD_NS_S=rdpdl-s
-RDPD_NS_R=rdpdl-r
-# shellcheck source=captures/netns.sh
-. "$top/captures/netns.sh"
-
-WORK=""
-RDPDIAG_PID=""
-cleanup() {
-    if [ -n "$RDPDIAG_PID" ]; then
-        kill "$RDPDIAG_PID" 2>/dev/null || true
-        wait "$RDPDIAG_PID" 2>/dev/null || true
-    fi
-    ns_cleanup
-    if [ -n "$WORK" ] && [ -z "${RDPD_KEEP:-}" ]; then rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if ! ip netns add rdpdl-probe 2>/dev/null; then
-    skip "cannot create network namespaces here"
-fi
-ip netns del rdpdl-probe 2>/dev/null || true
-WORK=$(mktemp -d /tmp/rdpdl.XXXXXX)
+# shellcheck source=tests/live-lib.sh
+. "$top/tests/live-lib.sh"
+live_setup rdpdl
 chmod 755 "$WORK"
-ns_up >/dev/null 2>&1 || skip "cannot build the veth pair between namespaces"
 
 scenario=${RDPDL_SCENARIO:-}
 if [ -z "$scenario" ] && command -v xrdp >/dev/null 2>&1 && command -v xfreerdp >/dev/null 2>&1 &&

@@ -22,48 +22,11 @@ top=${srcdir:-.}
 bin=${RDPDIAG:-./rdpdiag}
 BYTES=3500000
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-
-[ "$(id -u)" = 0 ] || skip "not root (live capture in network namespaces needs root)"
-command -v ip >/dev/null 2>&1 || skip "iproute2 (ip) not installed"
+# shellcheck source=tests/live-lib.sh
+. "$top/tests/live-lib.sh"
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
 command -v mergecap >/dev/null 2>&1 || skip "mergecap (Debian: wireshark-common) not installed"
-[ -x "$bin" ] || skip "rdpdiag not built ($bin)"
-[ -f "$top/captures/netns.sh" ] || skip "captures/netns.sh not found under $top"
-
-# shellcheck disable=SC2034 # read by captures/netns.sh
-RDPD_NS_C=rdpdr-c
-RDPD_NS_S=rdpdr-s
-RDPD_NS_R=rdpdr-r
-# shellcheck source=captures/netns.sh
-. "$top/captures/netns.sh"
-
-WORK=""
-RDPDIAG_PID=""
-cleanup() {
-    if [ -n "$RDPDIAG_PID" ]; then
-        kill "$RDPDIAG_PID" 2>/dev/null || true
-        wait "$RDPDIAG_PID" 2>/dev/null || true
-    fi
-    ns_cleanup
-    if [ -n "$WORK" ] && [ -z "${RDPD_KEEP:-}" ]; then rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if ! ip netns add rdpdr-probe 2>/dev/null; then
-    skip "cannot create network namespaces here"
-fi
-ip netns del rdpdr-probe 2>/dev/null || true
-WORK=$(mktemp -d /tmp/rdpdr.XXXXXX)
-ns_up >/dev/null 2>&1 || skip "cannot build the veth pair between namespaces"
+live_setup rdpdr
 
 # The server reads until the client closes (bounded), then closes.
 SERVER='
