@@ -62,8 +62,10 @@ static const struct rd_cause_info causes[] = {
       "Check which process listens on 3389 (netstat -abno | findstr 3389).",
       "Check the System event log for TermService and RemoteDesktopServices-RdpCoreTS errors."}},
     {RD_CAUSE_NOT_RDP,
-     "the server does not speak RDP",
-     "the server's first bytes are not TPKT (an HTTP answer, an SSH banner, a bare TLS record)",
+     "one side does not speak RDP",
+     "the server's first bytes are not TPKT (an HTTP answer, an SSH banner, a bare TLS record), "
+     "or, from the SYN on, the client's are neither TPKT nor TLS and the server did not answer "
+     "as RDP (a health check, a scanner)",
      "0x904/0x7",
      "possible",
      "The server answered with bytes that are not RDP: another service listens on the RDP port, "
@@ -866,6 +868,7 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
         }
         v->n_evidence = 0; /* a rule that declined leaves nothing behind */
         v->n_remedies = 0;
+        v->client_error_confidence = NULL;
         v->detail_json[0] = '\0';
         v->explanation[0] = '\0';
     }
@@ -881,7 +884,10 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
     if (v->explanation[0] == '\0') {
         snprintf(v->explanation, sizeof(v->explanation), "%s", info->explanation);
     }
-    if (v->outcome == RD_OUTCOME_FAILED) {
+    if (v->outcome == RD_OUTCOME_FAILED && v->client_error_confidence != NULL) {
+        /* The rule said there is no RDP client error to predict ("" set, no code). */
+        v->client_error[0] = '\0';
+    } else if (v->outcome == RD_OUTCOME_FAILED) {
         snprintf(v->client_error, sizeof(v->client_error), "%s", info->client_error);
         v->client_error_confidence = info->confidence;
         for (unsigned i = 0; v->n_remedies == 0 && i < RD_REMEDY_MAX && info->remedies[i] != NULL;

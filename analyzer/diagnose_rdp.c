@@ -16,20 +16,46 @@ bool rd_rule_not_rdp(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_session *s = f->s;
     const struct rd_session_dir *d;
+    bool client;
 
-    if (s == NULL || !s->not_rdp) {
+    if (s == NULL) {
         return false;
     }
-    d = &s->dir[RD_DIR_S2C];
-    rd_diag_cite_request(s, v);
-    rd_verdict_evidence(v, d->first_frame, d->first_ts, "server's first bytes: %s \"%s\"",
-                        rd_first_bytes_name(d->first), d->first_text);
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The server answered with %s (\"%s\"), not RDP: another service listens on port %u, "
-             "or a proxy or load balancer in front of it speaks another protocol.",
-             rd_first_bytes_name(d->first), d->first_text, f->c->sport);
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"looks_like\":\"%s\"}",
-             rd_first_bytes_name(d->first));
+    /* A client that is not RDP, and a server that did not answer as RDP either
+     * (silent, closed, or something else): an exchange the server took for RDP
+     * is a mangled one, judged by the rules that follow. */
+    client = !s->not_rdp && s->client_not_rdp && s->dir[RD_DIR_S2C].first != RD_FIRST_TPKT;
+    if (!s->not_rdp && !client) {
+        return false;
+    }
+    d = &s->dir[client ? RD_DIR_C2S : RD_DIR_S2C];
+    if (!client) {
+        rd_diag_cite_request(s, v);
+    }
+    rd_verdict_evidence(v, d->first_frame, d->first_ts, "%s's first bytes: %s \"%s\"",
+                        client ? "client" : "server", rd_first_bytes_name(d->first), d->first_text);
+    if (client) {
+        /* No RDP client connected: there is no client error to predict, and the fix is
+         * on the side that opened the connection. */
+        v->client_error_confidence = "";
+        v->remedies[0] = "Point the load balancer's or monitor's health check at the RDP "
+                         "port with a plain TCP connect (or an RDP-aware probe), not HTTP.";
+        v->remedies[1] = "Find what opens this connection on the client address: it is not "
+                         "an RDP client, or is configured for another port.";
+        v->n_remedies = 2;
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The client opened with %s (\"%s\"), not an RDP Connection Request: what "
+                 "connected to port %u is not an RDP client (a load balancer's or monitor's "
+                 "health check, a scanner, another application pointed at the wrong port).",
+                 rd_first_bytes_name(d->first), d->first_text, f->c->sport);
+    } else {
+        snprintf(v->explanation, sizeof(v->explanation),
+                 "The server answered with %s (\"%s\"), not RDP: another service listens on "
+                 "port %u, or a proxy or load balancer in front of it speaks another protocol.",
+                 rd_first_bytes_name(d->first), d->first_text, f->c->sport);
+    }
+    snprintf(v->detail_json, sizeof(v->detail_json), "{\"side\":\"%s\",\"looks_like\":\"%s\"}",
+             client ? "client" : "server", rd_first_bytes_name(d->first));
     rd_diag_cite_close(f->c, v);
     return true;
 }

@@ -192,6 +192,17 @@ static void first_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packe
         rd_conn_event(c, p, dir, RD_EV_ANOMALY, "server's first bytes are %s, not RDP: \"%s\"",
                       rd_first_bytes_name(d->first), d->first_text);
     }
+    /* An RDP client opens with an X.224 Connection Request (TPKT), or TLS on a plain
+     * TLS port.  Seen from the SYN, anything else is not an RDP client (a health
+     * check, a scanner, another application pointed at the port); without the
+     * start, the capture may have begun in the middle of a session.  Whether the
+     * server then answered as RDP decides the verdict (rd_rule_not_rdp). */
+    if (dir == RD_DIR_C2S && c->start_seen && d->first != RD_FIRST_TPKT &&
+        d->first != RD_FIRST_TLS) {
+        s->client_not_rdp = true;
+        rd_conn_event(c, p, dir, RD_EV_ANOMALY, "client's first bytes are %s, not RDP: \"%s\"",
+                      rd_first_bytes_name(d->first), d->first_text);
+    }
 }
 
 void rd_sess_copy_text(char *dst, size_t size, struct rd_bytes b)

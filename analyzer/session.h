@@ -329,8 +329,9 @@ struct rd_session {
     struct rd_mcs_facts mcs;
     struct rd_tls_facts tls;
     struct rd_credssp_facts credssp;
-    bool nla;     /* HYBRID or HYBRID_EX selected */
-    bool not_rdp; /* the server's first bytes were not TPKT */
+    bool nla;            /* HYBRID or HYBRID_EX selected */
+    bool not_rdp;        /* the server's first bytes were not TPKT */
+    bool client_not_rdp; /* seen from its SYN, the client opened with neither TPKT nor TLS */
     uint64_t not_rdp_frame;
     uint32_t malformed; /* PDUs that did not parse */
     uint64_t first_malformed_frame;

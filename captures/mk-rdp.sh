@@ -182,6 +182,18 @@ mk_rdp_standard_security_active() {
     cap_stop
 }
 
+# What a load balancer's HTTP health check does to an RDP port: a real xrdp receives an
+# HTTP request instead of an X.224 Connection Request (bash /dev/tcp in the client
+# namespace, waiting up to 5 s for the server to close).
+mk_not_rdp_client_http() {
+    xrdp_start
+    cap_start "$1"
+    in_c timeout 8 bash -c 'exec 3<>/dev/tcp/'"$RDPD_IP_S"'/'"$PORT"'
+        printf "GET /health HTTP/1.1\r\nHost: srv.example.test\r\n\r\n" >&3
+        timeout 5 cat <&3 >/dev/null; exec 3<&-' || true
+    cap_stop
+}
+
 mk_tls_ok_xrdp() {
     xrdp_start $(pki $XRDP_TLS) "Globals.ssl_protocols=TLSv1.2, TLSv1.3"
     cap_start "$1"
@@ -375,6 +387,7 @@ mk_tls_v1_seclevel0_server_seclevel0_client() {
 }
 
 ALL="neg-nla-client-vs-tls-server neg-hybrid-required rdp-standard-security-active
+not-rdp-client-http
 rdp-standard-security-xrdp-mac-error
 tls-ok-xrdp tls-version-mismatch cert-expired-deny cert-expired-ignore tls-key-mismatch
 tls-key-missing tls-no-common-cipher nla-ok nla-wrong-password nla-unknown-user
