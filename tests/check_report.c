@@ -2,7 +2,7 @@
  * check_report.c - report helpers: rd_format_fixed against printf's own
  * "%.*f" on a double, for the values a timeline prints (nanoseconds as
  * seconds or milliseconds) and for the ties and limits where it hands over to
- * printf.
+ * printf; rd_json_string against a character-at-a-time reference.
  */
 #include "config.h"
 
@@ -81,6 +81,78 @@ START_TEST(fixed_respects_the_buffer)
 }
 END_TEST
 
+/* The escaping rd_json_string must do, one character at a time (RFC 8259 7). */
+static void json_reference(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            fprintf(f, "\\%c", *p);
+        } else if (*p == '\n') {
+            fputs("\\n", f);
+        } else if (*p == '\r') {
+            fputs("\\r", f);
+        } else if (*p == '\t') {
+            fputs("\\t", f);
+        } else if (*p < 0x20 || *p >= 0x7f) {
+            fprintf(f, "\\u%04x", *p);
+        } else {
+            fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static char *json_of(void (*fn)(FILE *, const char *), const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    fn(f, s);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(json_string_escapes_like_the_reference)
+{
+    static const char *fixed[] = {"",
+                                  "plain",
+                                  "\"",
+                                  "\\",
+                                  "a\"b\\c\nd\re\tf",
+                                  "\x01\x1f\x7f\x80\xff",
+                                  "ends with a quote\"",
+                                  "\"starts",
+                                  "caf\xc3\xa9"};
+    uint64_t seed = 7;
+    char s[64];
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        char *a = json_of(rd_json_string, fixed[i]), *b = json_of(json_reference, fixed[i]);
+        ck_assert_str_eq(a, b);
+        free(a);
+        free(b);
+    }
+    for (int i = 0; i < 20000; i++) { /* random strings over every byte value */
+        size_t n = (size_t)(lcg(&seed) % (sizeof s));
+        for (size_t j = 0; j < n; j++) {
+            s[j] = (char)(1 + lcg(&seed) % 255);
+        }
+        s[n] = '\0';
+        char *a = json_of(rd_json_string, s), *b = json_of(json_reference, s);
+        if (strcmp(a, b) != 0 && first_diff[0] == '\0') {
+            snprintf(first_diff, sizeof first_diff, "json of a %zu-byte string: %s, want %s", n, a,
+                     b);
+        }
+        free(a);
+        free(b);
+    }
+    ck_assert_msg(first_diff[0] == '\0', "%s", first_diff);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -88,6 +160,7 @@ static Suite *report_suite(void)
 
     tcase_add_test(t, fixed_matches_printf);
     tcase_add_test(t, fixed_respects_the_buffer);
+    tcase_add_test(t, json_string_escapes_like_the_reference);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;
