@@ -214,6 +214,25 @@ struct line {
     size_t n;
 };
 
+/* v in decimal (what %" PRIu64 " prints), without printf. */
+static const char *u64_text(char *buf, size_t size, uint64_t v)
+{
+    char tmp[24];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    for (i = 0; i < n && i + 1 < size; i++) {
+        buf[i] = tmp[n - 1 - i];
+    }
+    if (size > 0) {
+        buf[i] = '\0';
+    }
+    return buf;
+}
+
 static void put(struct line *l, const char *s)
 {
     size_t k = strlen(s);
@@ -252,8 +271,7 @@ static void event_line(FILE *f, const struct rd_report *r, const struct rd_conn 
         put(&l, e->noise ? color(r, "\033[2m") : "");
         put_padded(&l, t, 11, false);
         put(&l, "  #");
-        rd_format_fixed(num, sizeof num, (int64_t)(e->frame & (uint64_t)INT64_MAX), 1, 0);
-        put_padded(&l, num, 7, true);
+        put_padded(&l, u64_text(num, sizeof num, e->frame), 7, true);
         put(&l, " ");
         put(&l, rd_dir_arrow((enum rd_dir)e->dir));
         put(&l, "  ");
@@ -821,10 +839,19 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     for (unsigned i = 0; i < c->n_events; i++) {
         const struct rd_event *e = &c->timeline[i];
         static const char *const dirs[] = {"c2s", "s2c", "none"};
-        char t[32];
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%s,\"dir\":\"%s\",\"kind\":\"%s\",\"text\":",
-                i ? "," : "", e->frame, rel_text(c, e->ts_ns, t, sizeof t),
-                dirs[e->dir < 3 ? e->dir : 2], rd_ev_name((enum rd_ev)e->kind));
+        struct line l = {.n = 0};
+        char t[32], num[24];
+        /* Built in a buffer as the text timeline is: one event is one write. */
+        put(&l, i ? ",{\"frame\":" : "{\"frame\":");
+        put(&l, u64_text(num, sizeof num, e->frame));
+        put(&l, ",\"t\":");
+        put(&l, rel_text(c, e->ts_ns, t, sizeof t));
+        put(&l, ",\"dir\":\"");
+        put(&l, dirs[e->dir < 3 ? e->dir : 2]);
+        put(&l, "\",\"kind\":\"");
+        put(&l, rd_ev_name((enum rd_ev)e->kind));
+        put(&l, "\",\"text\":");
+        fwrite(l.buf, 1, l.n, f);
         rd_json_string(f, e->text);
         fputc('}', f);
     }
