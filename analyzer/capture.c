@@ -20,6 +20,7 @@
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -822,6 +823,17 @@ static int loop_two_threads(struct rd_capture *cap, struct rd_engine *e,
     return status;
 }
 
+/* The cores this process may run on (taskset, cpusets), not the machine's. */
+static long cores_usable(void)
+{
+    cpu_set_t set;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        return CPU_COUNT(&set);
+    }
+    return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_atomic_t *stop,
                     char *errbuf, size_t errsize)
 {
@@ -831,7 +843,7 @@ int rd_capture_loop(struct rd_capture *cap, struct rd_engine *e, volatile sig_at
      * core; live captures and pipes keep one thread, so that every packet is
      * analysed as soon as it arrives. */
     if (cap->regular_file && !cap->one_thread && cap->dumper == NULL && !cap->status_line &&
-        sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        cores_usable() > 1) {
         rc = loop_two_threads(cap, e, stop, errbuf, errsize);
     }
     if (rc == 1) {
