@@ -548,7 +548,7 @@ static void apply_counts(struct rd_engine_stats *st, struct rd_pktq_counts *appl
  * (-w), skip it cheaply when its ports say it cannot matter, decode it.  True
  * when *pkt is to be analysed.  With *raw set on entry the decode may be left
  * to the analysing side: *raw stays set when it was (pkt then holds the frame
- * itself, see struct rd_pktq_rec); it is cleared for a frame that must be
+ * itself, see rd_pktq_append); it is cleared for a frame that must be
  * decoded here, one that could teach the port set a new port.
  */
 static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
@@ -615,13 +615,13 @@ static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
 
 /* The analysing side of a raw record: decode it as take_frame would have. */
 static bool decode_raw(struct rd_capture *cap, struct rd_engine_stats *st,
-                       const struct rd_packet *raw, struct rd_packet *pkt)
+                       const struct rd_pktq_item *it, struct rd_packet *pkt)
 {
     enum rd_decode_result r;
 
-    pkt->frame = raw->frame;
-    pkt->ts_ns = raw->ts_ns;
-    r = rd_decode_frame(cap->dlt, raw->payload, raw->caplen, raw->wirelen, pkt);
+    pkt->frame = it->frame;
+    pkt->ts_ns = it->ts_ns;
+    r = rd_decode_frame(cap->dlt, it->bytes, it->caplen, it->wirelen, pkt);
     count_decode(r, &st->not_ip, &st->fragments, &st->truncated, &st->malformed);
     if (r != RD_DEC_OK) {
         return false;
@@ -714,7 +714,7 @@ static void *reader_main(void *arg)
 {
     struct reader *r = arg;
     struct rd_capture *cap = r->cap;
-    struct rd_pktq_counts n = {0};
+    struct rd_pktq_counts n = {0}, last = {0};
     bool raw_mode = r->split == SPLIT_RAW;
     struct rd_pktq_chunk *ch = next_chunk(r, &raw_mode);
     struct pcap_pkthdr *h;
@@ -732,7 +732,7 @@ static void *reader_main(void *arg)
             if (!raw) {
                 rd_portset_learn(&r->ports, &pkt);
             }
-            if (rd_pktq_append(ch, &pkt, raw, &n)) {
+            if (rd_pktq_append(ch, &pkt, raw, &n, &last)) {
                 continue;
             }
             rd_pktq_put_full(&r->q, ch);
@@ -740,7 +740,7 @@ static void *reader_main(void *arg)
             if (ch == NULL) {
                 break; /* the analysing side stopped */
             }
-            if (rd_pktq_append(ch, &pkt, raw, &n)) {
+            if (rd_pktq_append(ch, &pkt, raw, &n, &last)) {
                 continue;
             }
             rc = PCAP_ERROR;
@@ -792,15 +792,20 @@ static int loop_two_threads(struct rd_capture *cap, struct rd_engine *e,
     }
     for (;;) {
         struct rd_pktq_chunk *ch = rd_pktq_get_full(&r->q);
-        const struct rd_pktq_rec *rec;
+        struct rd_pktq_item it;
         bool last = ch->last;
 
-        while (*stop == 0 && (rec = rd_pktq_next(ch)) != NULL) {
+        while (*stop == 0 && rd_pktq_next(ch, &it)) {
             struct rd_packet pkt;
-            apply_counts(&e->stats, &applied, &rec->counts);
-            if (!rec->raw) {
-                rd_engine_packet(e, &rec->pkt);
-            } else if (decode_raw(cap, &e->stats, &rec->pkt, &pkt)) {
+            if (it.counts != NULL) {
+                apply_counts(&e->stats, &applied, it.counts);
+            } else { /* only the frame count moved */
+                e->stats.frames += it.frame - applied.frames;
+                applied.frames = it.frame;
+            }
+            if (!it.raw) {
+                rd_engine_packet(e, it.pkt);
+            } else if (decode_raw(cap, &e->stats, &it, &pkt)) {
                 rd_engine_packet(e, &pkt);
             }
         }

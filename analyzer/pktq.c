@@ -80,12 +80,37 @@ struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q, bool *reader_waited,
     return ch;
 }
 
-bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool raw,
-                    const struct rd_pktq_counts *counts)
+/* What starts each record in a chunk (8-byte aligned), then the counters when
+ * they moved, then struct rd_packet or struct raw_frame, then the bytes. */
+struct rec_head {
+    uint32_t bytes;
+    uint8_t raw;
+    uint8_t has_counts;
+};
+
+struct raw_frame {
+    uint64_t frame;
+    int64_t ts_ns;
+    uint32_t caplen, wirelen;
+};
+
+static bool counts_moved(const struct rd_pktq_counts *a, const struct rd_pktq_counts *b)
 {
-    size_t need = ALIGN8(sizeof(struct rd_pktq_rec)) + ALIGN8((size_t)p->paylen);
-    struct rd_pktq_rec *r;
-    uint8_t *payload;
+    return a->other != b->other || a->not_ip != b->not_ip || a->fragments != b->fragments ||
+           a->truncated != b->truncated || a->malformed != b->malformed ||
+           a->payload_cut != b->payload_cut;
+}
+
+bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool raw,
+                    const struct rd_pktq_counts *counts, struct rd_pktq_counts *last)
+{
+    bool with_counts = counts_moved(counts, last);
+    size_t body = raw ? sizeof(struct raw_frame) : sizeof(struct rd_packet);
+    size_t need = ALIGN8(sizeof(struct rec_head)) +
+                  (with_counts ? ALIGN8(sizeof(struct rd_pktq_counts)) : 0) + ALIGN8(body) +
+                  ALIGN8((size_t)p->paylen);
+    uint8_t *at;
+    struct rec_head *h;
 
     if (need > ch->size - ch->used) {
         uint8_t *bigger;
@@ -99,18 +124,38 @@ bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool ra
         ch->buf = bigger;
         ch->size = need;
     }
-    r = (struct rd_pktq_rec *)(void *)(ch->buf + ch->used);
-    payload = ch->buf + ch->used + ALIGN8(sizeof(struct rd_pktq_rec));
-    r->counts = *counts;
-    r->raw = raw;
-    r->pkt = *p;
-    if (p->paylen > 0) {
-        memcpy(payload, p->payload, p->paylen);
-        r->pkt.payload = payload;
+    at = ch->buf + ch->used;
+    h = (struct rec_head *)(void *)at;
+    h->bytes = p->paylen;
+    h->raw = raw;
+    h->has_counts = with_counts;
+    at += ALIGN8(sizeof(*h));
+    if (with_counts) {
+        memcpy(at, counts, sizeof(*counts));
+        at += ALIGN8(sizeof(*counts));
+    }
+    if (raw) {
+        struct raw_frame *r = (struct raw_frame *)(void *)at;
+        r->frame = p->frame;
+        r->ts_ns = p->ts_ns;
+        r->caplen = p->caplen;
+        r->wirelen = p->wirelen;
+        at += ALIGN8(sizeof(*r));
+        if (p->paylen > 0) {
+            memcpy(at, p->payload, p->paylen);
+        }
     } else {
-        r->pkt.payload = NULL;
+        struct rd_packet *q = (struct rd_packet *)(void *)at;
+        *q = *p;
+        at += ALIGN8(sizeof(*q));
+        q->payload = NULL;
+        if (p->paylen > 0) {
+            memcpy(at, p->payload, p->paylen);
+            q->payload = at;
+        }
     }
     ch->used += need;
+    *last = *counts;
     return true;
 }
 
@@ -149,16 +194,41 @@ struct rd_pktq_chunk *rd_pktq_get_full(struct rd_pktq *q)
     return ch;
 }
 
-const struct rd_pktq_rec *rd_pktq_next(struct rd_pktq_chunk *ch)
+bool rd_pktq_next(struct rd_pktq_chunk *ch, struct rd_pktq_item *it)
 {
-    const struct rd_pktq_rec *r;
+    const uint8_t *at;
+    const struct rec_head *h;
 
     if (ch->read_pos >= ch->used) {
-        return NULL;
+        return false;
     }
-    r = (const struct rd_pktq_rec *)(const void *)(ch->buf + ch->read_pos);
-    ch->read_pos += ALIGN8(sizeof(struct rd_pktq_rec)) + ALIGN8((size_t)r->pkt.paylen);
-    return r;
+    at = ch->buf + ch->read_pos;
+    h = (const struct rec_head *)(const void *)at;
+    at += ALIGN8(sizeof(*h));
+    it->raw = h->raw;
+    it->counts = NULL;
+    if (h->has_counts) {
+        it->counts = (const struct rd_pktq_counts *)(const void *)at;
+        at += ALIGN8(sizeof(struct rd_pktq_counts));
+    }
+    if (h->raw) {
+        const struct raw_frame *r = (const struct raw_frame *)(const void *)at;
+        it->pkt = NULL;
+        it->frame = r->frame;
+        it->ts_ns = r->ts_ns;
+        it->caplen = r->caplen;
+        it->wirelen = r->wirelen;
+        at += ALIGN8(sizeof(*r));
+        it->bytes = at;
+    } else {
+        it->pkt = (const struct rd_packet *)(const void *)at;
+        it->frame = it->pkt->frame;
+        at += ALIGN8(sizeof(struct rd_packet));
+        it->bytes = at;
+    }
+    at += ALIGN8((size_t)h->bytes);
+    ch->read_pos = (size_t)(at - ch->buf);
+    return true;
 }
 
 void rd_pktq_put_empty(struct rd_pktq *q, struct rd_pktq_chunk *ch)

@@ -31,14 +31,21 @@ struct rd_pktq_counts {
 };
 
 /*
- * A decoded packet, or (raw) a frame for the analysing side to decode: then
- * pkt holds only frame, ts_ns, caplen and wirelen, and payload/paylen are the
- * captured frame itself.  Either way the bytes are copied just behind it.
+ * A record, as the analysing side reads it: a decoded packet, or (raw) a frame
+ * for it to decode, with its bytes (the payload, or the whole captured frame)
+ * copied behind it in the chunk.  counts is the reading side's counters as of
+ * this frame (a raw frame's own decode excluded), or NULL when only the frame
+ * count moved since the previous record: then frames is the frame number.
  */
-struct rd_pktq_rec {
-    struct rd_pktq_counts counts; /* as of this frame, this frame included (raw: but its decode) */
+struct rd_pktq_item {
     bool raw;
-    struct rd_packet pkt;
+    const struct rd_pktq_counts *counts;
+    const struct rd_packet *pkt; /* decoded: the packet, its payload in the chunk */
+    /* raw: */
+    uint64_t frame;
+    int64_t ts_ns;
+    uint32_t caplen, wirelen;
+    const uint8_t *bytes;
 };
 
 struct rd_pktq_chunk {
@@ -73,18 +80,23 @@ void rd_pktq_free(struct rd_pktq *q);
  * since the last call (the reader is). */
 struct rd_pktq_chunk *rd_pktq_get_empty(struct rd_pktq *q, bool *reader_waited,
                                         bool *analyser_waited);
-/* Reader: append a copy of p (payload included) with its counters.  False when
- * the chunk is full (hand it over and take another) or, for a record larger
- * than a whole chunk, when the chunk cannot grow. */
+/*
+ * Reader: append a copy of the decoded packet p (payload included), or with raw
+ * the captured frame p->payload/p->paylen and p's frame, ts_ns, caplen and
+ * wirelen, with the counters as of it (*last: those of the previous record in
+ * the stream, updated; a record carries them only when they moved otherwise
+ * than by its frame).  False when the chunk is full (hand it over and take
+ * another) or, for a record larger than a whole chunk, when it cannot grow.
+ */
 bool rd_pktq_append(struct rd_pktq_chunk *ch, const struct rd_packet *p, bool raw,
-                    const struct rd_pktq_counts *counts);
+                    const struct rd_pktq_counts *counts, struct rd_pktq_counts *last);
 /* Reader: hand a filled (or last) chunk to the analyser. */
 void rd_pktq_put_full(struct rd_pktq *q, struct rd_pktq_chunk *ch);
 
 /* Analyser: the next chunk in order, waiting for it. */
 struct rd_pktq_chunk *rd_pktq_get_full(struct rd_pktq *q);
-/* Analyser: the next record of ch, or NULL when it has no more. */
-const struct rd_pktq_rec *rd_pktq_next(struct rd_pktq_chunk *ch);
+/* Analyser: the next record of ch into *it; false when it has no more. */
+bool rd_pktq_next(struct rd_pktq_chunk *ch, struct rd_pktq_item *it);
 /* Analyser: give a chunk back for reuse. */
 void rd_pktq_put_empty(struct rd_pktq *q, struct rd_pktq_chunk *ch);
 /* Analyser: stop early; the reader's next rd_pktq_get_empty returns NULL. */
