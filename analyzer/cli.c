@@ -360,6 +360,8 @@ int rd_cli_main(int argc, char **argv)
         }
         if (ctx.report.total > 0) {
             rd_report_end(&ctx.report, &run.engine.stats, &ctx.attempts, stderr);
+        } else {
+            rd_report_discard(&ctx.report);
         }
         fflush(stdout);
         fprintf(stderr, "rdpdiag: %s\n", err);

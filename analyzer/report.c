@@ -974,6 +974,14 @@ static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE
     }
 }
 
+void rd_report_discard(struct rd_report *r)
+{
+    if (r->body != NULL) {
+        fclose(r->body);
+        r->body = NULL;
+    }
+}
+
 void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
                    const struct rd_attempts *attempts, FILE *err)
 {

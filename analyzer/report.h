@@ -57,6 +57,10 @@ void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct r
 void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
                    const struct rd_attempts *attempts, FILE *err);
 
+/* Give up a report without its end (an input error before any connection):
+ * what was kept back for summary-first output is dropped. */
+void rd_report_discard(struct rd_report *r);
+
 /* Format a capture timestamp as RFC 3339 UTC with microseconds. */
 void rd_format_time(int64_t ts_ns, char *buf, size_t size);
 /*

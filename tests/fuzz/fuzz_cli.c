@@ -3,15 +3,34 @@
  * a few option sets (picked by the input's size, so a file always replays the
  * same way), standard output thrown away.  Reaches what fuzz_pcap.c does not:
  * option handling, run.c, capture.c's own loop and offline filter, the
- * pcapng key walk on the real path, attempts and the summary.
+ * pcapng key walk on the real path, attempts and the summary.  Each run must
+ * leave as many file descriptors open as it found: --check and a library
+ * caller run many captures in one process.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "memfd_input.h"
+
+/* File descriptors open in this process (the count includes the directory's own). */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+
+    if (d == NULL) {
+        return -1;
+    }
+    while (readdir(d) != NULL) {
+        n++;
+    }
+    closedir(d);
+    return n;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,6 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     argv[argc] = NULL;
     optind = 0; /* glibc: start getopt afresh */
+    int before = open_fds();
     (void)rd_cli_main(argc, argv);
+    if (before >= 0 && open_fds() > before) {
+        fz_fail("rd_cli_main left a file descriptor open");
+    }
     return 0;
 }
