@@ -293,6 +293,17 @@ static enum rd_decode_result link_null(struct rd_cur *c, size_t *wire, bool netw
  */
 static void tcp_options(struct rd_cur o, struct rd_tcp_opts *opt)
 {
+    struct rd_cur t = o;
+    uint32_t w[3];
+
+    /* Most segments carry NOP, NOP, timestamps (RFC 7323 appendix A) and no more. */
+    if (o.len == 12 && rd_cur_u32be_n(&t, w, 3) && w[0] == 0x0101080aU) {
+        opt->has_ts = true;
+        opt->tsval = w[1];
+        opt->tsecr = w[2];
+        opt->count = 1;
+        return;
+    }
     for (;;) {
         uint8_t kind;
         uint8_t len;
@@ -742,58 +753,31 @@ bool rd_decode_dlt_supported(int dlt)
  * of the sample captures).  False: anything else, and nothing is promised
  * about *out; the general path starts over.
  */
-/* n big-endian words, all or none (the cursor moves only when all are there). */
-static bool read_words(struct rd_cur *c, uint32_t *w, size_t n)
-{
-    struct rd_cur t;
-
-    if (!rd_cur_take(c, n * 4, &t)) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        (void)rd_cur_u32be(&t, &w[i]);
-    }
-    return true;
-}
-
 static bool fast_ether_ipv4_tcp(const uint8_t *data, uint32_t caplen, size_t wire,
-                                struct rd_packet *out)
+                                struct rd_packet *out, int *first_byte)
 {
-    struct rd_cur c;
+    struct rd_cur c, rest, opts;
     uint16_t type = 0;
-    uint32_t ip[5], tcp[5];
-    uint32_t w0, w1, w2, src, dst, ports, seq, ack, w3, w4;
+    uint32_t w[10]; /* the IPv4 header, then the TCP header without options */
     size_t total, ip_payload, hlen;
-    struct rd_cur opts;
+    uint8_t b = 0;
 
     rd_cur_init(&c, data, caplen);
     if (!rd_cur_skip(&c, 12) || !rd_cur_u16be(&c, &type) || type != ETH_IPV4 ||
-        !read_words(&c, ip, 5)) {
+        !rd_cur_u32be_n(&c, w, 10)) {
         return false;
     }
-    w0 = ip[0];
-    w1 = ip[1];
-    w2 = ip[2];
-    src = ip[3];
-    dst = ip[4];
-    if ((w0 >> 24) != 0x45 || (w1 & 0x3fffu) != 0 || ((w2 >> 16) & 0xffu) != IPP_TCP) {
+    if ((w[0] >> 24) != 0x45 || (w[1] & 0x3fffu) != 0 || ((w[2] >> 16) & 0xffu) != IPP_TCP) {
         return false;
     }
-    total = w0 & 0xffffu;
+    total = w[0] & 0xffffu;
     if (total < IPV4_MIN_HDR + TCP_MIN_HDR || total > wire - ETH_HDR_LEN) {
         return false; /* TSO's zero, or lengths the general path judges */
     }
     ip_payload = total - IPV4_MIN_HDR;
-    clip(&c, ip_payload);
-    if (!read_words(&c, tcp, 5)) {
-        return false;
-    }
-    ports = tcp[0];
-    seq = tcp[1];
-    ack = tcp[2];
-    w3 = tcp[3];
-    w4 = tcp[4];
-    hlen = (size_t)(w3 >> 28) * 4;
+    hlen = (size_t)(w[8] >> 28) * 4;
+    rest = c; /* behind the fixed headers, Ethernet padding included */
+    clip(&c, ip_payload - TCP_MIN_HDR);
     if (hlen < TCP_MIN_HDR || hlen > ip_payload || !rd_cur_take(&c, hlen - TCP_MIN_HDR, &opts)) {
         return false;
     }
@@ -802,29 +786,32 @@ static bool fast_ether_ipv4_tcp(const uint8_t *data, uint32_t caplen, size_t wir
         .ts_ns = out->ts_ns,
         .caplen = caplen,
         .wirelen = (uint32_t)wire,
-        .ttl = (uint8_t)(w2 >> 24),
+        .ttl = (uint8_t)(w[2] >> 24),
         .has_ipid = true,
-        .ipid = (uint16_t)(w1 >> 16),
-        .ip_df = (w1 & 0x4000u) != 0,
+        .ipid = (uint16_t)(w[1] >> 16),
+        .ip_df = (w[1] & 0x4000u) != 0,
         .l4 = RD_L4_TCP,
-        .sport = (uint16_t)(ports >> 16),
-        .dport = (uint16_t)(ports & 0xffffu),
-        .seq = seq,
-        .ack = ack,
-        .flags = (uint8_t)((w3 >> 16) & 0xffu),
-        .win = (uint16_t)(w3 & 0xffffu),
-        .tcp_csum = (uint16_t)(w4 >> 16),
+        .sport = (uint16_t)(w[5] >> 16),
+        .dport = (uint16_t)(w[5] & 0xffffu),
+        .seq = w[6],
+        .ack = w[7],
+        .flags = (uint8_t)((w[8] >> 16) & 0xffu),
+        .win = (uint16_t)(w[8] & 0xffffu),
+        .tcp_csum = (uint16_t)(w[9] >> 16),
         .payload = c.p,
         .paylen = (uint32_t)c.len,
         .paylen_wire = (uint32_t)(ip_payload - hlen),
     };
     out->src.family = 4;
     out->dst.family = 4;
-    put_be32(out->src.a, src);
-    put_be32(out->dst.a, dst);
+    put_be32(out->src.a, w[3]);
+    put_be32(out->dst.a, w[4]);
     if (opts.len > 0) {
         tcp_options(opts, &out->opt);
     }
+    /* What rd_decode_peek_ports reports: the byte behind the TCP header, even
+     * when it is Ethernet padding rather than payload. */
+    *first_byte = rd_cur_peek_at(&rest, hlen - TCP_MIN_HDR, &b) ? b : -1;
     return true;
 }
 
@@ -842,18 +829,8 @@ enum rd_decode_result rd_decode_frame(int dlt, const uint8_t *data, uint32_t cap
 bool rd_decode_fast(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
                     struct rd_packet *out, int *first_byte)
 {
-    struct rd_cur c;
-    uint8_t b = 0;
-
-    if (dlt != RD_DLT_EN10MB || wirelen < caplen ||
-        !fast_ether_ipv4_tcp(data, caplen, wirelen, out)) {
-        return false;
-    }
-    /* What rd_decode_peek_ports reports: the byte behind the TCP header, even
-     * when it is Ethernet padding rather than payload. */
-    rd_cur_init(&c, data, caplen);
-    *first_byte = rd_cur_peek_at(&c, (size_t)(out->payload - data), &b) ? b : -1;
-    return true;
+    return dlt == RD_DLT_EN10MB && wirelen >= caplen &&
+           fast_ether_ipv4_tcp(data, caplen, wirelen, out, first_byte);
 }
 
 enum rd_decode_result rd_decode_frame_general(int dlt, const uint8_t *data, uint32_t caplen,

@@ -105,6 +105,20 @@ static inline bool rd_cur_u32be(struct rd_cur *c, uint32_t *v)
     return true;
 }
 
+/* n big-endian 32-bit words into v[0..n-1] with one bounds check: all or none. */
+static inline bool rd_cur_u32be_n(struct rd_cur *c, uint32_t *v, size_t n)
+{
+    if (n > c->len / 4) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *q = c->p + 4 * i;
+        v[i] = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    }
+    rd_cur_advance_(c, 4 * n);
+    return true;
+}
+
 /* Read the byte at offset n without advancing (n = 0 is the next byte). */
 static inline bool rd_cur_peek_at(const struct rd_cur *c, size_t n, uint8_t *v)
 {
