@@ -17,6 +17,7 @@
 #include "context.h"
 #include "decode.h"
 #include "session.h"
+#include "textfmt.h"
 #include "x224.h"
 
 int rd_attempts_init(struct rd_attempts *a)
@@ -192,8 +193,8 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
     }
     {
         char piece[RD_ATTEMPT_STORY];
-        snprintf(piece, sizeof(piece), "connection %llu %s%s", (unsigned long long)c->id,
-                 v->outcome == RD_OUTCOME_OK ? "ok" : rd_cause_name(v->cause), pattern(t, c, v));
+        rd_format(piece, sizeof(piece), "connection %llu %s%s", (unsigned long long)c->id,
+                  v->outcome == RD_OUTCOME_OK ? "ok" : rd_cause_name(v->cause), pattern(t, c, v));
         append(t, piece);
     }
     t->conns++;
@@ -232,12 +233,12 @@ void rd_attempts_close_all(struct rd_attempts *a)
 void rd_attempt_outcome(const struct rd_attempt *t, char *buf, size_t size)
 {
     if (t->last_ok) {
-        snprintf(buf, size, "%s",
-                 t->has_failure ? "succeeded after a failed connection" : "succeeded");
+        rd_format(buf, size, "%s",
+                  t->has_failure ? "succeeded after a failed connection" : "succeeded");
     } else if (t->has_failure) {
-        snprintf(buf, size, "failed at %s: %s (connection %llu)", rd_phase_name(t->phase),
-                 rd_cause_name(t->cause), (unsigned long long)t->cause_conn);
+        rd_format(buf, size, "failed at %s: %s (connection %llu)", rd_phase_name(t->phase),
+                  rd_cause_name(t->cause), (unsigned long long)t->cause_conn);
     } else {
-        snprintf(buf, size, "did not finish in the capture");
+        rd_format(buf, size, "did not finish in the capture");
     }
 }

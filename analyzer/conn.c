@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "textfmt.h"
+
 static const char *const ev_names[RD_EV_COUNT] = {
     "syn",       "syn_ack",     "handshake",  "retransmission",
     "duplicate", "zero_window", "keep_alive", "fin",
@@ -84,7 +86,7 @@ static void vevent(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir
     e->dir = (uint8_t)dir;
     e->kind = (uint8_t)kind;
     e->noise = noise;
-    vsnprintf(e->text, sizeof(e->text), fmt, ap);
+    rd_vformat(e->text, sizeof(e->text), fmt, ap);
 }
 
 void rd_conn_event(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir, enum rd_ev kind,
@@ -120,6 +122,6 @@ void rd_verdict_evidence(struct rd_verdict *v, uint64_t frame, int64_t ts_ns, co
     e->frame = frame;
     e->ts_ns = ts_ns;
     va_start(ap, fmt);
-    vsnprintf(e->text, sizeof(e->text), fmt, ap);
+    rd_vformat(e->text, sizeof(e->text), fmt, ap);
     va_end(ap);
 }

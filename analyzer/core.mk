@@ -6,6 +6,7 @@ libanalyzer_a_SOURCES += \
 	analyzer/cli.c analyzer/cli.h \
 	analyzer/compat.h \
 	analyzer/conn.c analyzer/conn.h \
+	analyzer/textfmt.c analyzer/textfmt.h \
 	analyzer/diagnose.c analyzer/diagnose.h \
 	analyzer/engine.c analyzer/engine.h \
 	analyzer/flow.c analyzer/flow.h \

@@ -12,6 +12,7 @@
 
 #include "context.h"
 #include "decode.h"
+#include "textfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -272,23 +273,23 @@ static bool close_from_middlebox(const struct rd_conn *c, const struct rd_closep
     ck->both_ways = c->rst_other.kind == RD_CLOSE_RST &&
                     c->rst_other.ts_ns - k->ts_ns < (c->rtt_ns > 0 ? c->rtt_ns / 2 : 1000000);
     if (ck->ttl_mismatch) {
-        n += (size_t)snprintf(ck->text + n, sizeof(ck->text) - n,
-                              "TTL %u, the %s's packets had %u..%u; ", k->ttl,
-                              k->dir == RD_DIR_C2S ? "client" : "server", t->ttl_min, t->ttl_max);
+        n += (size_t)rd_format(ck->text + n, sizeof(ck->text) - n,
+                               "TTL %u, the %s's packets had %u..%u; ", k->ttl,
+                               k->dir == RD_DIR_C2S ? "client" : "server", t->ttl_min, t->ttl_max);
     }
     if (ck->ipid_mismatch && n < sizeof(ck->text)) {
-        n += (size_t)snprintf(
+        n += (size_t)rd_format(
             ck->text + n, sizeof(ck->text) - n, "IP ID 0x%04x after the %s's 0x%04x; ", k->ipid,
             k->dir == RD_DIR_C2S ? "client" : "server", c->close_claimed_ipid_prev);
     }
     if (ck->too_fast && n < sizeof(ck->text)) {
-        n += (size_t)snprintf(ck->text + n, sizeof(ck->text) - n,
-                              "sent %.3f ms after the other side's packet, faster than the %.3f "
-                              "ms round trip; ",
-                              (double)c->close_resp_ns / 1e6, (double)c->rtt_ns / 1e6);
+        n += (size_t)rd_format(ck->text + n, sizeof(ck->text) - n,
+                               "sent %.3f ms after the other side's packet, faster than the %.3f "
+                               "ms round trip; ",
+                               (double)c->close_resp_ns / 1e6, (double)c->rtt_ns / 1e6);
     }
     if (ck->both_ways && n < sizeof(ck->text)) {
-        snprintf(ck->text + n, sizeof(ck->text) - n, "RSTs sent towards both ends at once; ");
+        rd_format(ck->text + n, sizeof(ck->text) - n, "RSTs sent towards both ends at once; ");
     }
     n = strlen(ck->text);
     if (n >= 2) {
@@ -394,7 +395,8 @@ bool rd_rule_tcp_refused(const struct rd_dfacts *f, struct rd_verdict *v)
     rd_verdict_evidence(v, c->first_frame, c->first_ts, "SYN to port %u", c->sport);
     rd_verdict_evidence(v, c->last_rst.frame, c->last_rst.ts_ns, "answered by RST (TTL %u)",
                         c->last_rst.ttl);
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u}", c->tcp[RD_DIR_C2S].syn_count);
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u}",
+              c->tcp[RD_DIR_C2S].syn_count);
     return true;
 }
 
@@ -414,16 +416,16 @@ static void dns_hint(const struct rd_conn *c, struct rd_verdict *v)
     n = &cc->names[0];
     for (size_t i = 0; i < n->nothers && used < sizeof(others); i++) {
         rd_addr_format(&n->others[i], ip, sizeof(ip));
-        used += (size_t)snprintf(others + used, sizeof(others) - used, "%s%s", i ? ", " : "", ip);
+        used += (size_t)rd_format(others + used, sizeof(others) - used, "%s%s", i ? ", " : "", ip);
     }
     rd_verdict_evidence(v, n->frame, n->ts_ns, "DNS: %s resolved to this address", n->name);
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The client got this address from DNS for %s (frame %llu), and nothing answers on "
-             "it%s%s%s: a stale or wrong DNS record is likely; check the name's records (an old "
-             "server, an IPv6 address the server does not listen on).",
-             n->name, (unsigned long long)n->frame,
-             n->nothers > 0 ? "; the name also resolves to " : "", others,
-             n->nothers > 0 ? "" : "");
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The client got this address from DNS for %s (frame %llu), and nothing answers on "
+              "it%s%s%s: a stale or wrong DNS record is likely; check the name's records (an old "
+              "server, an IPv6 address the server does not listen on).",
+              n->name, (unsigned long long)n->frame,
+              n->nothers > 0 ? "; the name also resolves to " : "", others,
+              n->nothers > 0 ? "" : "");
 }
 
 bool rd_rule_tcp_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
@@ -445,8 +447,8 @@ bool rd_rule_tcp_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
                             "%u SYN retransmissions over %.1f s, none answered", t->syn_count - 1,
                             waited);
     }
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u,\"waited_s\":%.3f}",
-             t->syn_count, waited);
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"syns\":%u,\"waited_s\":%.3f}",
+              t->syn_count, waited);
     dns_hint(c, v);
     return true;
 }
@@ -475,13 +477,14 @@ bool rd_rule_idle_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
     rd_verdict_evidence(v, k->frame, k->ts_ns, "answered by a RST %s",
                         f->close_check.middlebox ? "from a device on the path"
                                                  : "claiming the peer");
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"silence_s\":%.1f,\"reset_by\":\"%s\"}",
-             (double)c->close_prev_gap_ns / RD_NS_PER_SEC,
-             f->close_check.middlebox ? "middlebox" : (k->dir == RD_DIR_C2S ? "client" : "server"));
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The connection was silent for %.0f s; the next packet was answered by a reset: a "
-             "firewall or NAT on the path had forgotten the connection.",
-             (double)c->close_prev_gap_ns / RD_NS_PER_SEC);
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"silence_s\":%.1f,\"reset_by\":\"%s\"}",
+              (double)c->close_prev_gap_ns / RD_NS_PER_SEC,
+              f->close_check.middlebox ? "middlebox"
+                                       : (k->dir == RD_DIR_C2S ? "client" : "server"));
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The connection was silent for %.0f s; the next packet was answered by a reset: a "
+              "firewall or NAT on the path had forgotten the connection.",
+              (double)c->close_prev_gap_ns / RD_NS_PER_SEC);
     return true;
 }
 
@@ -518,19 +521,19 @@ bool rd_rule_path_mtu_blackhole(const struct rd_dfacts *f, struct rd_verdict *v)
             rd_verdict_evidence(v, c->icmp_frame, c->icmp_ts, "ICMP: path MTU %u", c->icmp_mtu);
         }
         rd_diag_cite_close(c, v);
-        snprintf(v->detail_json, sizeof(v->detail_json),
-                 "{\"direction\":\"%s\",\"segment\":%u,\"full_size_retransmissions\":%u,"
-                 "\"icmp_seen\":%s,\"icmp_mtu\":%u}",
-                 who, t->max_seg, t->full_size_retrans, c->icmp_too_big ? "true" : "false",
-                 c->icmp_too_big ? c->icmp_mtu : 0);
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The %s's full-size (%u-byte) segments were retransmitted again and again and "
-                 "never acknowledged, while its smaller ones got through: a link on the path has "
-                 "a smaller MTU and the ICMP message that would say so %s. Typical of VPNs and "
-                 "tunnels; the TLS certificate flight is the first large thing RDP sends.",
-                 who, t->max_seg,
-                 c->icmp_too_big ? "was seen here, yet the sender did not adapt"
-                                 : "never arrived (filtered)");
+        rd_format(v->detail_json, sizeof(v->detail_json),
+                  "{\"direction\":\"%s\",\"segment\":%u,\"full_size_retransmissions\":%u,"
+                  "\"icmp_seen\":%s,\"icmp_mtu\":%u}",
+                  who, t->max_seg, t->full_size_retrans, c->icmp_too_big ? "true" : "false",
+                  c->icmp_too_big ? c->icmp_mtu : 0);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The %s's full-size (%u-byte) segments were retransmitted again and again and "
+                  "never acknowledged, while its smaller ones got through: a link on the path has "
+                  "a smaller MTU and the ICMP message that would say so %s. Typical of VPNs and "
+                  "tunnels; the TLS certificate flight is the first large thing RDP sends.",
+                  who, t->max_seg,
+                  c->icmp_too_big ? "was seen here, yet the sender did not adapt"
+                                  : "never arrived (filtered)");
         return true;
     }
     /* Seen near the receiver: a full-size hole in one direction that later,
@@ -551,17 +554,17 @@ bool rd_rule_path_mtu_blackhole(const struct rd_dfacts *f, struct rd_verdict *v)
                                 d == RD_DIR_C2S ? "server" : "client");
         }
         rd_diag_cite_close(c, v);
-        snprintf(v->detail_json, sizeof(v->detail_json),
-                 "{\"direction\":\"%s\",\"missing_bytes\":%llu,\"icmp_seen\":%s,"
-                 "\"seen_at\":\"receiver\"}",
-                 who, (unsigned long long)t->gap_bytes, c->icmp_too_big ? "true" : "false");
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "%llu bytes of the %s's data never arrived while the smaller segments after "
-                 "them did, and the %s waited until it gave up: a full-size packet is dropped on "
-                 "the path (a link with a smaller MTU whose ICMP fragmentation-needed message is "
-                 "filtered). Typical of VPNs and tunnels; the TLS certificate flight is the first "
-                 "large thing RDP sends.",
-                 (unsigned long long)t->gap_bytes, who, d == RD_DIR_C2S ? "server" : "client");
+        rd_format(v->detail_json, sizeof(v->detail_json),
+                  "{\"direction\":\"%s\",\"missing_bytes\":%llu,\"icmp_seen\":%s,"
+                  "\"seen_at\":\"receiver\"}",
+                  who, (unsigned long long)t->gap_bytes, c->icmp_too_big ? "true" : "false");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "%llu bytes of the %s's data never arrived while the smaller segments after "
+                  "them did, and the %s waited until it gave up: a full-size packet is dropped on "
+                  "the path (a link with a smaller MTU whose ICMP fragmentation-needed message is "
+                  "filtered). Typical of VPNs and tunnels; the TLS certificate flight is the first "
+                  "large thing RDP sends.",
+                  (unsigned long long)t->gap_bytes, who, d == RD_DIR_C2S ? "server" : "client");
         return true;
     }
     return false;
@@ -588,21 +591,21 @@ bool rd_rule_middlebox_reset(const struct rd_dfacts *f, struct rd_verdict *v)
                             "RST claiming to come from the %s (TTL %u)",
                             c->rst_other.dir == RD_DIR_C2S ? "client" : "server", c->rst_other.ttl);
     }
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"claimed\":\"%s\",\"rst_ttl\":%u,\"endpoint_ttl_min\":%u,\"endpoint_ttl_max\":%u,"
-             "\"ttl_mismatch\":%s,\"ipid_mismatch\":%s,\"too_fast\":%s,\"both_ways\":%s,"
-             "\"phase\":\"%s\"}",
-             who, k->ttl, c->tcp[k->dir].ttl_min, c->tcp[k->dir].ttl_max,
-             ck->ttl_mismatch ? "true" : "false", ck->ipid_mismatch ? "true" : "false",
-             ck->too_fast ? "true" : "false", ck->both_ways ? "true" : "false",
-             rd_phase_name(v->phase));
-    snprintf(v->explanation, sizeof(v->explanation),
-             "A device on the path reset the connection in the %s phase: the RST claims to come "
-             "from the %s but does not match the %s's own packets (%s). A firewall, IPS, proxy or "
-             "antivirus that inspects RDP or TLS sends such resets%s.",
-             rd_phase_name(v->phase), who, who, ck->text,
-             v->phase == RD_PHASE_TLS ? " (here right at the TLS ClientHello: TLS inspection)"
-                                      : "");
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"claimed\":\"%s\",\"rst_ttl\":%u,\"endpoint_ttl_min\":%u,\"endpoint_ttl_max\":%u,"
+              "\"ttl_mismatch\":%s,\"ipid_mismatch\":%s,\"too_fast\":%s,\"both_ways\":%s,"
+              "\"phase\":\"%s\"}",
+              who, k->ttl, c->tcp[k->dir].ttl_min, c->tcp[k->dir].ttl_max,
+              ck->ttl_mismatch ? "true" : "false", ck->ipid_mismatch ? "true" : "false",
+              ck->too_fast ? "true" : "false", ck->both_ways ? "true" : "false",
+              rd_phase_name(v->phase));
+    rd_format(v->explanation, sizeof(v->explanation),
+              "A device on the path reset the connection in the %s phase: the RST claims to come "
+              "from the %s but does not match the %s's own packets (%s). A firewall, IPS, proxy or "
+              "antivirus that inspects RDP or TLS sends such resets%s.",
+              rd_phase_name(v->phase), who, who, ck->text,
+              v->phase == RD_PHASE_TLS ? " (here right at the TLS ClientHello: TLS inspection)"
+                                       : "");
     return true;
 }
 
@@ -618,6 +621,7 @@ bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
     const char *who, *peer;
     int waiting = -1;
     bool acked;
+    char waited[32];
 
     if (s == NULL || s->phase == RD_PHASE_ACTIVE) {
         return false;
@@ -654,24 +658,25 @@ bool rd_rule_network_timeout(const struct rd_dfacts *f, struct rd_verdict *v)
     rd_verdict_evidence(v, t->last_data_frame, t->last_data_ts,
                         "the %s's last data (%u retransmissions) went unanswered", who, t->retrans);
     rd_diag_cite_close(c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"waiting\":\"%s\",\"retransmissions\":%u,\"acknowledged\":%s,\"phase\":\"%s\","
-             "\"waited_s\":%.3f}",
-             who, t->retrans, acked ? "true" : "false", rd_phase_name(s->phase),
-             (double)((f->closed ? c->first_close.ts_ns : c->end_ts) - t->last_data_ts) /
-                 RD_NS_PER_SEC);
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"waiting\":\"%s\",\"retransmissions\":%u,\"acknowledged\":%s,\"phase\":\"%s\","
+              "\"waited_s\":%s}",
+              who, t->retrans, acked ? "true" : "false", rd_phase_name(s->phase),
+              rd_format_fixed(waited, sizeof(waited),
+                              (f->closed ? c->first_close.ts_ns : c->end_ts) - t->last_data_ts,
+                              RD_NS_PER_SEC, 3));
     if (acked) {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "In the %s phase the %s acknowledged the %s's data at the TCP level but never "
-                 "answered it, until a side gave up: the network delivered it; the %s's RDP "
-                 "service is hung or overloaded, or a proxy in between holds the connection.",
-                 rd_phase_name(s->phase), peer, who, peer);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "In the %s phase the %s acknowledged the %s's data at the TCP level but never "
+                  "answered it, until a side gave up: the network delivered it; the %s's RDP "
+                  "service is hung or overloaded, or a proxy in between holds the connection.",
+                  rd_phase_name(s->phase), peer, who, peer);
     } else {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "In the %s phase the %s's data went unanswered (%u retransmissions, never "
-                 "acknowledged) until a side gave up: packets were lost or held on the path (a "
-                 "firewall dropping them, a VPN, a broken route), or the %s went away.",
-                 rd_phase_name(s->phase), who, t->retrans, peer);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "In the %s phase the %s's data went unanswered (%u retransmissions, never "
+                  "acknowledged) until a side gave up: packets were lost or held on the path (a "
+                  "firewall dropping them, a VPN, a broken route), or the %s went away.",
+                  rd_phase_name(s->phase), who, t->retrans, peer);
     }
     return true;
 }
@@ -684,10 +689,10 @@ bool rd_rule_client_disconnect(const struct rd_dfacts *f, struct rd_verdict *v)
         return false;
     }
     rd_diag_cite_close(f->c, v);
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The client ended the connection in the %s phase with no error visible on the wire "
-             "(a prompt the user cancelled, a client-side policy, or the client gave up).",
-             rd_phase_name(s->phase));
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The client ended the connection in the %s phase with no error visible on the wire "
+              "(a prompt the user cancelled, a client-side policy, or the client gave up).",
+              rd_phase_name(s->phase));
     return true;
 }
 
@@ -742,26 +747,26 @@ static void fallback(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     if (!c->start_seen) {
         v->outcome = RD_OUTCOME_INCOMPLETE;
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The capture started after this connection did; nothing in what was captured "
-                 "points to a failure.");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The capture started after this connection did; nothing in what was captured "
+                  "points to a failure.");
         return;
     }
     if (c->established && !f->cli_data && !f->srv_data && f->closed &&
         f->closer_dir == RD_DIR_C2S) {
         v->outcome = RD_OUTCOME_OK;
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client opened a TCP connection and closed it without sending RDP: a port "
-                 "check (Test-NetConnection, a load balancer's health probe), not a failure.");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client opened a TCP connection and closed it without sending RDP: a port "
+                  "check (Test-NetConnection, a load balancer's health probe), not a failure.");
         return;
     }
     if (!f->closed && c->ended_by_capture) {
         v->outcome = RD_OUTCOME_INCOMPLETE;
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The capture ended while the connection was still in the %s phase.%s%s",
-                 rd_phase_name(v->phase),
-                 f->s != NULL && f->s->malformed > 0 ? " Bytes that do not parse as RDP: " : "",
-                 f->s != NULL && f->s->malformed > 0 ? f->s->first_malformed : "");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The capture ended while the connection was still in the %s phase.%s%s",
+                  rd_phase_name(v->phase),
+                  f->s != NULL && f->s->malformed > 0 ? " Bytes that do not parse as RDP: " : "",
+                  f->s != NULL && f->s->malformed > 0 ? f->s->first_malformed : "");
         if (f->s != NULL && f->s->malformed > 0) {
             rd_verdict_evidence(v, f->s->first_malformed_frame, 0, "%s", f->s->first_malformed);
         }
@@ -769,10 +774,10 @@ static void fallback(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     v->outcome = RD_OUTCOME_FAILED;
     v->cause = RD_CAUSE_UNKNOWN;
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The connection ended in the %s phase (closed by %s) with no error visible in the "
-             "capture.",
-             rd_phase_name(v->phase), rd_diag_closer_words(v));
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The connection ended in the %s phase (closed by %s) with no error visible in the "
+              "capture.",
+              rd_phase_name(v->phase), rd_diag_closer_words(v));
     rd_diag_cite_close(c, v);
 }
 
@@ -786,9 +791,9 @@ static void add_warning(struct rd_verdict *v, const char *text)
     size_t n = strlen(v->warning);
 
     if (n > 0 && n + 2 < sizeof(v->warning)) {
-        snprintf(v->warning + n, sizeof(v->warning) - n, "; %s", text);
+        rd_format(v->warning + n, sizeof(v->warning) - n, "; %s", text);
     } else if (n == 0) {
-        snprintf(v->warning, sizeof(v->warning), "%s", text);
+        rd_format(v->warning, sizeof(v->warning), "%s", text);
     }
 }
 
@@ -822,16 +827,16 @@ static void warnings(const struct rd_dfacts *f, struct rd_verdict *v)
         const struct rd_tcpdir *td = &c->tcp[d];
         if (td->retrans >= RETRANS_WARN_MIN &&
             (uint64_t)td->retrans * 1000 > td->packets * RETRANS_WARN_PERMILLE) {
-            snprintf(buf, sizeof(buf), "heavy loss: %u of the %s's %llu segments retransmitted",
-                     td->retrans, d == RD_DIR_C2S ? "client" : "server",
-                     (unsigned long long)td->packets);
+            rd_format(buf, sizeof(buf), "heavy loss: %u of the %s's %llu segments retransmitted",
+                      td->retrans, d == RD_DIR_C2S ? "client" : "server",
+                      (unsigned long long)td->packets);
             add_warning(v, buf);
         }
         if (td->zero_windows > 0) {
-            snprintf(buf, sizeof(buf),
-                     "the %s advertised a zero window %u times (a stalled "
-                     "receiver)",
-                     d == RD_DIR_C2S ? "client" : "server", td->zero_windows);
+            rd_format(buf, sizeof(buf),
+                      "the %s advertised a zero window %u times (a stalled "
+                      "receiver)",
+                      d == RD_DIR_C2S ? "client" : "server", td->zero_windows);
             add_warning(v, buf);
         }
     }
@@ -879,16 +884,16 @@ void rd_diagnose(const struct rd_conn *c, struct rd_verdict *v)
     sort_evidence(v);
     info = rd_cause_info(v->cause);
     if (v->detail_json[0] == '\0') {
-        snprintf(v->detail_json, sizeof(v->detail_json), "{}");
+        rd_format(v->detail_json, sizeof(v->detail_json), "{}");
     }
     if (v->explanation[0] == '\0') {
-        snprintf(v->explanation, sizeof(v->explanation), "%s", info->explanation);
+        rd_format(v->explanation, sizeof(v->explanation), "%s", info->explanation);
     }
     if (v->outcome == RD_OUTCOME_FAILED && v->client_error_confidence != NULL) {
         /* The rule said there is no RDP client error to predict ("" set, no code). */
         v->client_error[0] = '\0';
     } else if (v->outcome == RD_OUTCOME_FAILED) {
-        snprintf(v->client_error, sizeof(v->client_error), "%s", info->client_error);
+        rd_format(v->client_error, sizeof(v->client_error), "%s", info->client_error);
         v->client_error_confidence = info->confidence;
         for (unsigned i = 0; v->n_remedies == 0 && i < RD_REMEDY_MAX && info->remedies[i] != NULL;
              i++) {

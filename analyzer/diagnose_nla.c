@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "textfmt.h"
 #include "x224.h"
 
 #include "kerberos.h"
@@ -68,16 +69,16 @@ static bool access_denied_decoded(const struct rd_dfacts *f, struct rd_verdict *
                         "Early User Authorization Result %s (0x%08x)",
                         rd_early_auth_name(d->early_auth), d->early_auth);
     rd_diag_cite_close(f->c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"result\":\"0x%08x\",\"result_name\":\"%s\",\"inferred\":false,"
-             "\"package\":\"%s\"}",
-             d->early_auth, rd_early_auth_name(d->early_auth), pkg_name(f->s->credssp.pkg));
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The user's credentials were accepted, but the server's Early User Authorization "
-             "Result was %s (0x%08x): the account is not allowed to log on through Remote "
-             "Desktop (not in Remote Desktop Users, or denied the \"Allow log on through Remote "
-             "Desktop Services\" right).",
-             rd_early_auth_name(d->early_auth), d->early_auth);
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"result\":\"0x%08x\",\"result_name\":\"%s\",\"inferred\":false,"
+              "\"package\":\"%s\"}",
+              d->early_auth, rd_early_auth_name(d->early_auth), pkg_name(f->s->credssp.pkg));
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The user's credentials were accepted, but the server's Early User Authorization "
+              "Result was %s (0x%08x): the account is not allowed to log on through Remote "
+              "Desktop (not in Remote Desktop Users, or denied the \"Allow log on through Remote "
+              "Desktop Services\" right).",
+              rd_early_auth_name(d->early_auth), d->early_auth);
     return true;
 }
 
@@ -105,11 +106,11 @@ bool rd_rule_access_denied(const struct rd_dfacts *f, struct rd_verdict *v)
                             "Early User Authorization Result (inferred), then no MCS");
     }
     rd_diag_cite_close(f->c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"result\":null,\"inferred\":true}");
-    snprintf(v->explanation, sizeof(v->explanation),
-             "The user's credentials were accepted, but the server's Early User Authorization "
-             "Result was followed by the end of the connection: the account is not allowed to "
-             "log on through Remote Desktop (inferred from the encrypted record sizes).");
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"result\":null,\"inferred\":true}");
+    rd_format(v->explanation, sizeof(v->explanation),
+              "The user's credentials were accepted, but the server's Early User Authorization "
+              "Result was followed by the end of the connection: the account is not allowed to "
+              "log on through Remote Desktop (inferred from the encrypted record sizes).");
     return true;
 }
 
@@ -176,9 +177,9 @@ static void explain_code(const struct rd_session *s, struct rd_verdict *v, const
     } else {
         cause = "the server's authentication provider refused the logon";
     }
-    snprintf(v->explanation, sizeof(v->explanation),
-             "Network Level Authentication failed: %s; %s.%s%s", what, cause,
-             d->has_error ? " " : "", d->has_error ? rd_ntstatus_meaning(code) : "");
+    rd_format(v->explanation, sizeof(v->explanation),
+              "Network Level Authentication failed: %s; %s.%s%s", what, cause,
+              d->has_error ? " " : "", d->has_error ? rd_ntstatus_meaning(code) : "");
     for (unsigned i = 0; i < n_rem && i < RD_REMEDY_MAX; i++) {
         v->remedies[i] = rem[i];
     }
@@ -217,40 +218,40 @@ static bool credssp_failure_decoded(const struct rd_dfacts *f, struct rd_verdict
                             d->krb_error, rd_krb_error_name(d->krb_error));
     }
     rd_diag_cite_close(f->c, v);
-    n = (size_t)snprintf(v->detail_json, sizeof(v->detail_json),
-                         "{\"stage\":\"%s\",\"package\":\"%s\",\"package_inferred\":%s,"
-                         "\"decrypted\":true",
-                         stage, pkg_name(s->credssp.pkg), d->pkg_known ? "false" : "true");
+    n = (size_t)rd_format(v->detail_json, sizeof(v->detail_json),
+                          "{\"stage\":\"%s\",\"package\":\"%s\",\"package_inferred\":%s,"
+                          "\"decrypted\":true",
+                          stage, pkg_name(s->credssp.pkg), d->pkg_known ? "false" : "true");
     if (d->has_error && n < sizeof(v->detail_json)) {
-        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
-                              ",\"error_code\":\"0x%08x\",\"error\":\"%s\"", d->error_code,
-                              rd_ntstatus_name(d->error_code));
+        n += (size_t)rd_format(v->detail_json + n, sizeof(v->detail_json) - n,
+                               ",\"error_code\":\"0x%08x\",\"error\":\"%s\"", d->error_code,
+                               rd_ntstatus_name(d->error_code));
     } else if (n < sizeof(v->detail_json)) {
-        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
-                              ",\"error_code\":null");
+        n += (size_t)rd_format(v->detail_json + n, sizeof(v->detail_json) - n,
+                               ",\"error_code\":null");
     }
     if (d->has_krb_error && n < sizeof(v->detail_json)) {
-        n += (size_t)snprintf(v->detail_json + n, sizeof(v->detail_json) - n,
-                              ",\"krb_error\":%d,\"krb_error_name\":\"%s\"", d->krb_error,
-                              rd_krb_error_name(d->krb_error));
+        n += (size_t)rd_format(v->detail_json + n, sizeof(v->detail_json) - n,
+                               ",\"krb_error\":%d,\"krb_error_name\":\"%s\"", d->krb_error,
+                               rd_krb_error_name(d->krb_error));
     }
     if (n < sizeof(v->detail_json)) {
-        snprintf(v->detail_json + n, sizeof(v->detail_json) - n, "}");
+        rd_format(v->detail_json + n, sizeof(v->detail_json) - n, "}");
     }
     if (d->has_error) {
-        snprintf(what, sizeof(what),
-                 "the server answered the client's %s authentication with "
-                 "errorCode 0x%08x %s",
-                 s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM", d->error_code,
-                 rd_ntstatus_name(d->error_code));
+        rd_format(what, sizeof(what),
+                  "the server answered the client's %s authentication with "
+                  "errorCode 0x%08x %s",
+                  s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM", d->error_code,
+                  rd_ntstatus_name(d->error_code));
     } else if (d->has_krb_error) {
-        snprintf(what, sizeof(what), "the server answered with Kerberos error %d %s", d->krb_error,
-                 rd_krb_error_name(d->krb_error));
+        rd_format(what, sizeof(what), "the server answered with Kerberos error %d %s", d->krb_error,
+                  rd_krb_error_name(d->krb_error));
     } else {
-        snprintf(what, sizeof(what),
-                 "the server ended CredSSP after the client's %s "
-                 "authentication without an errorCode or pubKeyAuth",
-                 s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
+        rd_format(what, sizeof(what),
+                  "the server ended CredSSP after the client's %s "
+                  "authentication without an errorCode or pubKeyAuth",
+                  s->credssp.pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
     }
     explain_code(s, v, what);
     return true;
@@ -262,7 +263,7 @@ static void detail_add(struct rd_verdict *v, const char *member)
     size_t n = strlen(v->detail_json);
 
     if (n > 0 && v->detail_json[n - 1] == '}' && n + strlen(member) + 1 < sizeof(v->detail_json)) {
-        snprintf(v->detail_json + n - 1, sizeof(v->detail_json) - (n - 1), "%s}", member);
+        rd_format(v->detail_json + n - 1, sizeof(v->detail_json) - (n - 1), "%s}", member);
     }
 }
 
@@ -281,8 +282,8 @@ static void explanation_add(struct rd_verdict *v, const char *text)
 {
     size_t n = strlen(v->explanation);
 
-    snprintf(v->explanation + n, sizeof(v->explanation) - n, "%s%s",
-             n > 0 && v->explanation[n - 1] != ' ' ? " " : "", text);
+    rd_format(v->explanation + n, sizeof(v->explanation) - n, "%s%s",
+              n > 0 && v->explanation[n - 1] != ' ' ? " " : "", text);
 }
 
 /* Was the server named by an IP literal?  (TLS SNI; an RDP client puts there
@@ -309,11 +310,11 @@ static void nla_hints(const struct rd_dfacts *f, struct rd_verdict *v)
     char text[480];
 
     if (s->credssp.pkg == RD_PKG_NTLM && target_is_ip(s)) {
-        snprintf(text, sizeof(text),
-                 "The client named the server by its IP address (%s): Kerberos needs a name with "
-                 "a TERMSRV/<name> service principal, so the client fell back to NTLM. Connecting "
-                 "by the server's fully qualified name lets Kerberos work.",
-                 s->tls.sni);
+        rd_format(text, sizeof(text),
+                  "The client named the server by its IP address (%s): Kerberos needs a name with "
+                  "a TERMSRV/<name> service principal, so the client fell back to NTLM. Connecting "
+                  "by the server's fully qualified name lets Kerberos work.",
+                  s->tls.sni);
         explanation_add(v, text);
         detail_add(v, ",\"target_is_ip\":true");
         bool said = false;
@@ -328,11 +329,11 @@ static void nla_hints(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     /* The KDC's side of the story, when the capture holds the client's Kerberos. */
     if (cc != NULL && cc->termsrv == RD_CTX_TGS_REFUSED) {
-        snprintf(text, sizeof(text),
-                 "The domain controller refused the client a ticket for %s (%s): without it the "
-                 "client cannot use Kerberos for this server%s.",
-                 cc->termsrv_sname, cc->termsrv_error_name,
-                 s->credssp.pkg == RD_PKG_NTLM ? " and fell back to NTLM" : "");
+        rd_format(text, sizeof(text),
+                  "The domain controller refused the client a ticket for %s (%s): without it the "
+                  "client cannot use Kerberos for this server%s.",
+                  cc->termsrv_sname, cc->termsrv_error_name,
+                  s->credssp.pkg == RD_PKG_NTLM ? " and fell back to NTLM" : "");
         explanation_add(v, text);
         rd_verdict_evidence(
             v, cc->termsrv_reply_frame != 0 ? cc->termsrv_reply_frame : cc->termsrv_req_frame, 0,
@@ -350,10 +351,10 @@ static void nla_hints(const struct rd_dfacts *f, struct rd_verdict *v)
     if (s->x224.req_flags & (RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED |
                              RD_X224_REDIRECTED_AUTHENTICATION_MODE_REQUIRED)) {
         bool ra = (s->x224.req_flags & RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED) != 0;
-        snprintf(text, sizeof(text),
-                 "The client asked for %s: a server that does not allow that mode ends CredSSP "
-                 "like this whatever the password, so the mode is the likely cause.",
-                 ra ? "Restricted Admin mode" : "Remote Credential Guard");
+        rd_format(text, sizeof(text),
+                  "The client asked for %s: a server that does not allow that mode ends CredSSP "
+                  "like this whatever the password, so the mode is the likely cause.",
+                  ra ? "Restricted Admin mode" : "Remote Credential Guard");
         explanation_add(v, text);
         detail_add(v,
                    ra ? ",\"mode\":\"restricted_admin\"" : ",\"mode\":\"remote_credential_guard\"");
@@ -423,25 +424,26 @@ bool rd_rule_credssp_failure(const struct rd_dfacts *f, struct rd_verdict *v)
                             t->alert_encrypted ? "encrypted" : "TLS");
     }
     rd_diag_cite_close(f->c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"stage\":\"%s\",\"package\":\"%s\",\"package_inferred\":true,"
-             "\"server_error_record\":%s,\"error_code\":null}",
-             stage, pkg_name(k->pkg), err ? "true" : "false");
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"stage\":\"%s\",\"package\":\"%s\",\"package_inferred\":true,"
+              "\"server_error_record\":%s,\"error_code\":null}",
+              stage, pkg_name(k->pkg), err ? "true" : "false");
     if (k->reached[RD_LEG_AUTHENTICATE]) {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "Network Level Authentication failed: the server ended CredSSP right after the "
-                 "client's %s authentication (%s), before the credentials were delegated. Most "
-                 "likely a wrong user name or password, or an account that may not log on "
-                 "(disabled, locked out, expired password, not allowed remote logon)%s.",
-                 k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM",
-                 err ? "the server answered with an error TSRequest" : "no pubKeyAuth came back",
-                 k->pkg == RD_PKG_NTLM ? ", or NTLM refused by policy" : "");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "Network Level Authentication failed: the server ended CredSSP right after the "
+                  "client's %s authentication (%s), before the credentials were delegated. Most "
+                  "likely a wrong user name or password, or an account that may not log on "
+                  "(disabled, locked out, expired password, not allowed remote logon)%s.",
+                  k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM",
+                  err ? "the server answered with an error TSRequest" : "no pubKeyAuth came back",
+                  k->pkg == RD_PKG_NTLM ? ", or NTLM refused by policy" : "");
     } else {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "Network Level Authentication stopped at its first step: the server ended CredSSP "
-                 "after the client's first %s token. The server refuses the authentication "
-                 "package (e.g. NTLM blocked by policy) or its CredSSP provider is broken.",
-                 k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
+        rd_format(
+            v->explanation, sizeof(v->explanation),
+            "Network Level Authentication stopped at its first step: the server ended CredSSP "
+            "after the client's first %s token. The server refuses the authentication "
+            "package (e.g. NTLM blocked by policy) or its CredSSP provider is broken.",
+            k->pkg == RD_PKG_KERBEROS ? "Kerberos" : "NTLM");
     }
     nla_hints(f, v);
     return true;

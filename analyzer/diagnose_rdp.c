@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mcs.h"
+#include "textfmt.h"
 #include "x224.h"
 
 bool rd_rule_not_rdp(const struct rd_dfacts *f, struct rd_verdict *v)
@@ -43,19 +44,19 @@ bool rd_rule_not_rdp(const struct rd_dfacts *f, struct rd_verdict *v)
         v->remedies[1] = "Find what opens this connection on the client address: it is not "
                          "an RDP client, or is configured for another port.";
         v->n_remedies = 2;
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client opened with %s (\"%s\"), not an RDP Connection Request: what "
-                 "connected to port %u is not an RDP client (a load balancer's or monitor's "
-                 "health check, a scanner, another application pointed at the wrong port).",
-                 rd_first_bytes_name(d->first), d->first_text, f->c->sport);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client opened with %s (\"%s\"), not an RDP Connection Request: what "
+                  "connected to port %u is not an RDP client (a load balancer's or monitor's "
+                  "health check, a scanner, another application pointed at the wrong port).",
+                  rd_first_bytes_name(d->first), d->first_text, f->c->sport);
     } else {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The server answered with %s (\"%s\"), not RDP: another service listens on "
-                 "port %u, or a proxy or load balancer in front of it speaks another protocol.",
-                 rd_first_bytes_name(d->first), d->first_text, f->c->sport);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The server answered with %s (\"%s\"), not RDP: another service listens on "
+                  "port %u, or a proxy or load balancer in front of it speaks another protocol.",
+                  rd_first_bytes_name(d->first), d->first_text, f->c->sport);
     }
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"side\":\"%s\",\"looks_like\":\"%s\"}",
-             client ? "client" : "server", rd_first_bytes_name(d->first));
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"side\":\"%s\",\"looks_like\":\"%s\"}",
+              client ? "client" : "server", rd_first_bytes_name(d->first));
     rd_diag_cite_close(f->c, v);
     return true;
 }
@@ -63,6 +64,7 @@ bool rd_rule_not_rdp(const struct rd_dfacts *f, struct rd_verdict *v)
 bool rd_rule_x224_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
 {
     const struct rd_session *s = f->s;
+    char waited[32];
 
     if (s == NULL || !s->x224.cr_seen || f->srv_data) {
         return false;
@@ -72,9 +74,10 @@ bool rd_rule_x224_no_response(const struct rd_dfacts *f, struct rd_verdict *v)
     }
     rd_verdict_evidence(v, s->x224.cr_frame, s->x224.cr_ts, "X.224 Connection Request");
     rd_diag_cite_close(f->c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"waited_s\":%.3f}",
-             (double)((f->closed ? f->c->first_close.ts_ns : f->c->end_ts) - s->x224.cr_ts) /
-                 RD_NS_PER_SEC);
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"waited_s\":%s}",
+              rd_format_fixed(waited, sizeof(waited),
+                              (f->closed ? f->c->first_close.ts_ns : f->c->end_ts) - s->x224.cr_ts,
+                              RD_NS_PER_SEC, 3));
     return true;
 }
 
@@ -161,10 +164,10 @@ bool rd_rule_neg_failure(const struct rd_dfacts *f, struct rd_verdict *v)
                         rd_x224_failure_name(code));
     rd_diag_cite_close(f->c, v);
     rd_x224_protocols_str(s->x224.requested, prot, sizeof(prot));
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"neg_failure\":\"%s\",\"code\":%u,\"requested\":\"%s\"}",
-             rd_x224_failure_name(code), code, prot);
-    snprintf(v->explanation, sizeof(v->explanation), "%s", neg_failure_text(code));
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"neg_failure\":\"%s\",\"code\":%u,\"requested\":\"%s\"}",
+              rd_x224_failure_name(code), code, prot);
+    rd_format(v->explanation, sizeof(v->explanation), "%s", neg_failure_text(code));
     if (code < sizeof(neg_remedies) / sizeof(neg_remedies[0]) && neg_remedies[code][0] != NULL) {
         for (unsigned i = 0; i < 3 && neg_remedies[code][i] != NULL; i++) {
             v->remedies[v->n_remedies++] = neg_remedies[code][i];
@@ -190,10 +193,10 @@ bool rd_rule_security_mismatch(const struct rd_dfacts *f, struct rd_verdict *v)
         rd_verdict_evidence(v, x->cc_frame, x->cc_ts, "server selects %s, which was not requested",
                             rd_x224_protocol_name(x->selected));
         rd_diag_cite_close(f->c, v);
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client requested %s but the server selected %s, which the client did not "
-                 "offer; the client gave up.",
-                 req, rd_x224_protocol_name(x->selected));
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client requested %s but the server selected %s, which the client did not "
+                  "offer; the client gave up.",
+                  req, rd_x224_protocol_name(x->selected));
     } else if (x->cc_kind == RD_CC_LEGACY && x->has_neg_req &&
                (x->requested & (RD_X224_PROTOCOL_SSL | RD_X224_PROTOCOL_HYBRID |
                                 RD_X224_PROTOCOL_HYBRID_EX)) != 0 &&
@@ -202,28 +205,28 @@ bool rd_rule_security_mismatch(const struct rd_dfacts *f, struct rd_verdict *v)
         rd_verdict_evidence(v, x->cc_frame, x->cc_ts,
                             "Connection Confirm without RDP_NEG_RSP: standard RDP security only");
         rd_diag_cite_close(f->c, v);
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The server answered like a legacy RDP server (standard RDP security only), and "
-                 "the client, which requested %s, would not fall back to it.",
-                 req);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The server answered like a legacy RDP server (standard RDP security only), and "
+                  "the client, which requested %s, would not fall back to it.",
+                  req);
     } else if (f->closed && f->closer_dir == RD_DIR_C2S && !s->tls.ch_seen && !s->mcs.ci_seen) {
         rd_diag_cite_request(s, v);
         rd_verdict_evidence(v, x->cc_frame, x->cc_ts, "server selects %s",
                             x->cc_kind == RD_CC_RSP ? rd_x224_protocol_name(x->selected)
                                                     : "standard RDP security");
         rd_diag_cite_close(f->c, v);
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client closed the connection right after the server's Connection Confirm "
-                 "(it requested %s, the server selected %s): the client would not accept the "
-                 "security protocol the server chose.",
-                 req,
-                 x->cc_kind == RD_CC_RSP ? rd_x224_protocol_name(x->selected)
-                                         : "standard RDP security");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client closed the connection right after the server's Connection Confirm "
+                  "(it requested %s, the server selected %s): the client would not accept the "
+                  "security protocol the server chose.",
+                  req,
+                  x->cc_kind == RD_CC_RSP ? rd_x224_protocol_name(x->selected)
+                                          : "standard RDP security");
     } else {
         return false;
     }
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"requested\":\"%s\",\"selected\":\"%s\"}",
-             req, x->cc_kind == RD_CC_RSP ? rd_x224_protocol_name(x->selected) : "legacy");
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"requested\":\"%s\",\"selected\":\"%s\"}",
+              req, x->cc_kind == RD_CC_RSP ? rd_x224_protocol_name(x->selected) : "legacy");
     return true;
 }
 
@@ -240,13 +243,13 @@ bool rd_rule_server_disconnect(const struct rd_dfacts *f, struct rd_verdict *v)
         rd_verdict_evidence(v, s->mcs.ultimatum_frame, s->mcs.ultimatum_ts,
                             "MCS Disconnect Provider Ultimatum from the server (%s)",
                             rd_mcs_reason_name(s->mcs.ultimatum_reason));
-        snprintf(v->detail_json, sizeof(v->detail_json), "{\"ultimatum\":\"%s\"}",
-                 rd_mcs_reason_name(s->mcs.ultimatum_reason));
+        rd_format(v->detail_json, sizeof(v->detail_json), "{\"ultimatum\":\"%s\"}",
+                  rd_mcs_reason_name(s->mcs.ultimatum_reason));
     } else if (s->x224.dr_seen && s->x224.dr_dir == RD_DIR_S2C) {
         rd_verdict_evidence(v, s->x224.dr_frame, s->x224.dr_ts,
                             "X.224 Disconnect Request from the server");
-        snprintf(v->detail_json, sizeof(v->detail_json), "{\"x224_dr_reason\":%u}",
-                 s->x224.dr_reason);
+        rd_format(v->detail_json, sizeof(v->detail_json), "{\"x224_dr_reason\":%u}",
+                  s->x224.dr_reason);
     } else if (!(f->closed && f->closer_dir == RD_DIR_S2C)) {
         return false;
     }
@@ -254,15 +257,15 @@ bool rd_rule_server_disconnect(const struct rd_dfacts *f, struct rd_verdict *v)
         rd_verdict_evidence(v, s->mcs.first_encrypted_frame[RD_DIR_C2S],
                             s->mcs.first_encrypted_ts[RD_DIR_C2S],
                             "client's first encrypted PDU (Client Info), not answered");
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The server ended the connection after the client's first encrypted "
-                 "standard-security PDU: it could not decrypt or verify it (an RDP security "
-                 "implementation mismatch), or it refused the Client Info (logon policy).");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The server ended the connection after the client's first encrypted "
+                  "standard-security PDU: it could not decrypt or verify it (an RDP security "
+                  "implementation mismatch), or it refused the Client Info (logon policy).");
     } else {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The server ended the connection in the %s phase, after the security exchange "
-                 "(licensing, session limits, logon policy or a server-side error).",
-                 rd_phase_name(s->phase));
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The server ended the connection in the %s phase, after the security exchange "
+                  "(licensing, session limits, logon policy or a server-side error).",
+                  rd_phase_name(s->phase));
     }
     rd_diag_cite_close(f->c, v);
     return true;

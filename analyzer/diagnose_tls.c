@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "textfmt.h"
 #include "tls.h"
 #include "x509.h"
 
@@ -35,19 +36,19 @@ static void cert_detail(const struct rd_session *s, struct rd_verdict *v, const 
     const struct rd_x509_facts *leaf = t->leaf;
 
     if (!t->cert_parsed || leaf == NULL) {
-        snprintf(v->detail_json, sizeof(v->detail_json),
-                 "{\"stage\":\"%s\",\"certificate_visible\":false}", stage);
+        rd_format(v->detail_json, sizeof(v->detail_json),
+                  "{\"stage\":\"%s\",\"certificate_visible\":false}", stage);
         return;
     }
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"stage\":\"%s\",\"certificate_visible\":true,\"expired\":%s,\"not_yet_valid\":%s,"
-             "\"self_signed\":%s,\"name_matches\":%s,\"weak_key\":%s}",
-             stage, t->expired ? "true" : "false", t->not_yet_valid ? "true" : "false",
-             leaf->is_self_signed ? "true" : "false",
-             t->name_match == RD_X509_YES  ? "true"
-             : t->name_match == RD_X509_NO ? "false"
-                                           : "null",
-             t->weak_key ? "true" : "false");
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"stage\":\"%s\",\"certificate_visible\":true,\"expired\":%s,\"not_yet_valid\":%s,"
+              "\"self_signed\":%s,\"name_matches\":%s,\"weak_key\":%s}",
+              stage, t->expired ? "true" : "false", t->not_yet_valid ? "true" : "false",
+              leaf->is_self_signed ? "true" : "false",
+              t->name_match == RD_X509_YES  ? "true"
+              : t->name_match == RD_X509_NO ? "false"
+                                            : "null",
+              t->weak_key ? "true" : "false");
 }
 
 /* What is wrong with the certificate, in words, or "" when nothing is visible. */
@@ -62,19 +63,20 @@ static void cert_problems(const struct rd_session *s, char *buf, size_t size)
         return;
     }
     if (t->expired) {
-        n += (size_t)snprintf(buf + n, size - n, "it had expired when the packets were captured; ");
+        n +=
+            (size_t)rd_format(buf + n, size - n, "it had expired when the packets were captured; ");
     }
     if (t->not_yet_valid && n < size) {
-        n += (size_t)snprintf(buf + n, size - n, "it was not yet valid at capture time; ");
+        n += (size_t)rd_format(buf + n, size - n, "it was not yet valid at capture time; ");
     }
     if (t->name_match == RD_X509_NO && n < size) {
-        n += (size_t)snprintf(buf + n, size - n, "it does not name %s; ", t->sni);
+        n += (size_t)rd_format(buf + n, size - n, "it does not name %s; ", t->sni);
     }
     if (leaf->is_self_signed && n < size) {
-        n += (size_t)snprintf(buf + n, size - n, "it is self-signed; ");
+        n += (size_t)rd_format(buf + n, size - n, "it is self-signed; ");
     }
     if (t->weak_key && n < size) {
-        snprintf(buf + n, size - n, "its key is weak; ");
+        rd_format(buf + n, size - n, "its key is weak; ");
     }
     n = strlen(buf);
     if (n >= 2) {
@@ -124,31 +126,31 @@ bool rd_rule_cert_rejected(const struct rd_dfacts *f, struct rd_verdict *v)
     if (alert) {
         rd_verdict_evidence(v, t->alert_frame, t->alert_ts, "client alert %s",
                             rd_tls_alert_name(t->alert_desc));
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client rejected the server's certificate with the TLS alert %s. %s%s",
-                 rd_tls_alert_name(t->alert_desc), probs[0] ? "Of the certificate: " : "", probs);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client rejected the server's certificate with the TLS alert %s. %s%s",
+                  rd_tls_alert_name(t->alert_desc), probs[0] ? "Of the certificate: " : "", probs);
         cert_detail(s, v, "alert");
     } else if (after_pubkey) {
         const struct rd_credssp_leg *l = &s->credssp.legs[s->credssp.n_legs - 1];
         rd_verdict_evidence(v, l->frame, l->ts,
                             "server's CredSSP pubKeyAuth: the server proved its identity");
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client stopped after the server proved its identity (CredSSP pubKeyAuth) "
-                 "and before it sent the user's credentials: it was showing the \"identity of the "
-                 "remote computer cannot be verified\" certificate prompt. If the user accepted, "
-                 "the client reconnected. %s%s",
-                 probs[0] ? "Of the certificate: " : "", probs);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client stopped after the server proved its identity (CredSSP pubKeyAuth) "
+                  "and before it sent the user's credentials: it was showing the \"identity of the "
+                  "remote computer cannot be verified\" certificate prompt. If the user accepted, "
+                  "the client reconnected. %s%s",
+                  probs[0] ? "Of the certificate: " : "", probs);
         cert_detail(s, v, "after_server_pubkeyauth");
     } else {
         if (t->alert_seen && t->alert_dir == RD_DIR_C2S) {
             rd_verdict_evidence(v, t->alert_frame, t->alert_ts, "%s alert from the client",
                                 t->alert_encrypted ? "encrypted" : "TLS");
         }
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The client hung up right after %s, before sending any RDP data: it did not "
-                 "accept the server's certificate. %s%s",
-                 after_cert ? "the server's certificate" : "the TLS handshake",
-                 probs[0] ? "Of the certificate: " : "", probs);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The client hung up right after %s, before sending any RDP data: it did not "
+                  "accept the server's certificate. %s%s",
+                  after_cert ? "the server's certificate" : "the TLS handshake",
+                  probs[0] ? "Of the certificate: " : "", probs);
         cert_detail(s, v, after_cert ? "after_certificate" : "after_handshake");
     }
     rd_diag_cite_close(f->c, v);
@@ -181,18 +183,18 @@ bool rd_rule_tls_version_mismatch(const struct rd_dfacts *f, struct rd_verdict *
                             t->alert_dir == RD_DIR_C2S ? "client" : "server");
     }
     rd_diag_cite_close(f->c, v);
-    snprintf(v->explanation, sizeof(v->explanation),
-             "Client and server have no TLS version in common: the client offered %s to %s%s%s. "
-             "A Windows client that requires TLS 1.2 fails like this against a host that only "
-             "speaks TLS 1.0, and the other way round.",
-             rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
-             t->sh_seen ? ", the server answered with " : "",
-             t->sh_seen ? rd_tls_version_name(t->version) : "");
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"client_min\":\"%s\",\"client_max\":\"%s\",\"server\":%s%s%s,\"alert\":%s}",
-             rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
-             t->sh_seen ? "\"" : "", t->sh_seen ? rd_tls_version_name(t->version) : "null",
-             t->sh_seen ? "\"" : "", alert ? "\"protocol_version\"" : "null");
+    rd_format(v->explanation, sizeof(v->explanation),
+              "Client and server have no TLS version in common: the client offered %s to %s%s%s. "
+              "A Windows client that requires TLS 1.2 fails like this against a host that only "
+              "speaks TLS 1.0, and the other way round.",
+              rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
+              t->sh_seen ? ", the server answered with " : "",
+              t->sh_seen ? rd_tls_version_name(t->version) : "");
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"client_min\":\"%s\",\"client_max\":\"%s\",\"server\":%s%s%s,\"alert\":%s}",
+              rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
+              t->sh_seen ? "\"" : "", t->sh_seen ? rd_tls_version_name(t->version) : "null",
+              t->sh_seen ? "\"" : "", alert ? "\"protocol_version\"" : "null");
     return true;
 }
 
@@ -222,25 +224,25 @@ bool rd_rule_tls_handshake_failure(const struct rd_dfacts *f, struct rd_verdict 
                         rd_tls_alert_name(t->alert_desc), who);
     rd_diag_cite_close(f->c, v);
     if (!t->sh_seen && t->alert_dir == RD_DIR_S2C) {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The server refused the ClientHello with the fatal alert %s. The client offered "
-                 "%s to %s and %u cipher suites: the server found no version or cipher suite it "
-                 "accepts among them (a server limited to older TLS, or to ciphers the client "
-                 "does not offer, answers like this).",
-                 rd_tls_alert_name(t->alert_desc), rd_tls_version_name(t->min_offered),
-                 rd_tls_version_name(t->max_offered), t->suites_total);
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The server refused the ClientHello with the fatal alert %s. The client offered "
+                  "%s to %s and %u cipher suites: the server found no version or cipher suite it "
+                  "accepts among them (a server limited to older TLS, or to ciphers the client "
+                  "does not offer, answers like this).",
+                  rd_tls_alert_name(t->alert_desc), rd_tls_version_name(t->min_offered),
+                  rd_tls_version_name(t->max_offered), t->suites_total);
     } else {
-        snprintf(v->explanation, sizeof(v->explanation),
-                 "The TLS handshake failed: the %s sent the fatal alert %s%s%s.", who,
-                 rd_tls_alert_name(t->alert_desc), t->sh_seen ? " after the server chose " : "",
-                 t->sh_seen ? rd_tls_cipher_name(t->cipher) : "");
+        rd_format(v->explanation, sizeof(v->explanation),
+                  "The TLS handshake failed: the %s sent the fatal alert %s%s%s.", who,
+                  rd_tls_alert_name(t->alert_desc), t->sh_seen ? " after the server chose " : "",
+                  t->sh_seen ? rd_tls_cipher_name(t->cipher) : "");
     }
-    snprintf(v->detail_json, sizeof(v->detail_json),
-             "{\"alert\":\"%s\",\"from\":\"%s\",\"client_versions\":\"%s..%s\","
-             "\"client_suites\":%u,\"server_version\":%s%s%s}",
-             rd_tls_alert_name(t->alert_desc), who, rd_tls_version_name(t->min_offered),
-             rd_tls_version_name(t->max_offered), t->suites_total, t->sh_seen ? "\"" : "",
-             t->sh_seen ? rd_tls_version_name(t->version) : "null", t->sh_seen ? "\"" : "");
+    rd_format(v->detail_json, sizeof(v->detail_json),
+              "{\"alert\":\"%s\",\"from\":\"%s\",\"client_versions\":\"%s..%s\","
+              "\"client_suites\":%u,\"server_version\":%s%s%s}",
+              rd_tls_alert_name(t->alert_desc), who, rd_tls_version_name(t->min_offered),
+              rd_tls_version_name(t->max_offered), t->suites_total, t->sh_seen ? "\"" : "",
+              t->sh_seen ? rd_tls_version_name(t->version) : "null", t->sh_seen ? "\"" : "");
     return true;
 }
 
@@ -271,6 +273,6 @@ bool rd_rule_tls_server_abort(const struct rd_dfacts *f, struct rd_verdict *v)
                             "server answers with an X.224 Disconnect Request, not TLS");
     }
     rd_diag_cite_close(f->c, v);
-    snprintf(v->detail_json, sizeof(v->detail_json), "{\"server_hello\":false,\"alert\":false}");
+    rd_format(v->detail_json, sizeof(v->detail_json), "{\"server_hello\":false,\"alert\":false}");
     return true;
 }

@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "diagnose.h"
 #include "session.h"
+#include "textfmt.h"
 #include "x224.h"
 
 #define NS_PER_SEC  1000000000LL
@@ -70,7 +71,7 @@ int rd_engine_init(struct rd_engine *e, const struct rd_engine_opts *o, rd_conn_
     }
     e->scratch = malloc(sizeof(*e->scratch));
     if (e->scratch == NULL || rd_context_init(&e->context, RD_ENGINE_CONTEXT_CLIENTS) != 0) {
-        snprintf(errbuf, errsize, "out of memory for the DNS/Kerberos context");
+        rd_format(errbuf, errsize, "out of memory for the DNS/Kerberos context");
         free(e->scratch);
         e->scratch = NULL;
         rd_flow_free(&e->flows);
@@ -221,16 +222,16 @@ static void opts_text(const struct rd_packet *p, char *buf, size_t size)
 
     buf[0] = '\0';
     if (p->opt.has_mss) {
-        n += snprintf(buf + n, size - (size_t)n, " MSS %u", p->opt.mss);
+        n += rd_format(buf + n, size - (size_t)n, " MSS %u", p->opt.mss);
     }
     if (p->opt.has_wscale && (size_t)n < size) {
-        n += snprintf(buf + n, size - (size_t)n, " WS %u", p->opt.wscale);
+        n += rd_format(buf + n, size - (size_t)n, " WS %u", p->opt.wscale);
     }
     if (p->opt.sack_ok && (size_t)n < size) {
-        n += snprintf(buf + n, size - (size_t)n, " SACK");
+        n += rd_format(buf + n, size - (size_t)n, " SACK");
     }
     if (p->opt.has_ts && (size_t)n < size) {
-        snprintf(buf + n, size - (size_t)n, " TS");
+        rd_format(buf + n, size - (size_t)n, " TS");
     }
 }
 
@@ -344,8 +345,9 @@ static void on_syn(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir
     c->synack_frame = p->frame;
     c->synack_ts = p->ts_ns;
     if (c->start_seen) {
-        rd_conn_event(c, p, dir, RD_EV_SYNACK, "SYN-ACK%s (%.3f ms after the SYN)", o,
-                      (double)(p->ts_ns - c->syn_ts) / NS_PER_MS);
+        char ms[32];
+        rd_conn_event(c, p, dir, RD_EV_SYNACK, "SYN-ACK%s (%s ms after the SYN)", o,
+                      rd_format_fixed(ms, sizeof(ms), p->ts_ns - c->syn_ts, NS_PER_MS, 3));
     } else {
         rd_conn_event(c, p, dir, RD_EV_SYNACK, "SYN-ACK%s", o);
     }
@@ -355,13 +357,14 @@ static void on_established(struct rd_conn *c, const struct rd_packet *p)
 {
     int64_t syn_rtt = c->start_seen ? c->synack_ts - c->syn_ts : -1;
     int64_t ack_rtt = p->ts_ns - c->synack_ts;
+    char ms[32];
 
     c->established = true;
     /* Captured near the client, SYN to SYN-ACK is the round trip; near the
      * server, SYN-ACK to ACK is.  The larger of the two is the path's. */
     c->rtt_ns = syn_rtt > ack_rtt ? syn_rtt : ack_rtt;
-    rd_conn_event(c, p, RD_DIR_C2S, RD_EV_HANDSHAKE, "handshake complete, RTT %.3f ms",
-                  (double)c->rtt_ns / NS_PER_MS);
+    rd_conn_event(c, p, RD_DIR_C2S, RD_EV_HANDSHAKE, "handshake complete, RTT %s ms",
+                  rd_format_fixed(ms, sizeof(ms), c->rtt_ns, NS_PER_MS, 3));
 }
 
 static void on_rst(struct rd_conn *c, const struct rd_packet *p, enum rd_dir dir)

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "diagnose.h"
+#include "textfmt.h"
 
 /* Windows client disconnect reasons (IMsTscAxEvents::OnDisconnected) and
  * extended reasons (ExtendedDisconnectReasonCode) that RDP failures produce. */
@@ -47,13 +48,13 @@ static void explain_code(const char *code, FILE *out)
     const char *slash = strchr(code, '/');
     size_t n = slash != NULL ? (size_t)(slash - code) : strlen(code);
 
-    snprintf(first, sizeof(first), "%.*s", (int)(n < sizeof(first) ? n : sizeof(first) - 1), code);
+    rd_format(first, sizeof(first), "%.*s", (int)(n < sizeof(first) ? n : sizeof(first) - 1), code);
     for (size_t i = 0; i < sizeof(client_codes) / sizeof(client_codes[0]); i++) {
         if (strcasecmp(client_codes[i].code, first) == 0) {
-            fprintf(out, "  %s: %s\n", client_codes[i].code, client_codes[i].meaning);
+            rd_fprintf(out, "  %s: %s\n", client_codes[i].code, client_codes[i].meaning);
         }
         if (slash != NULL && strcasecmp(client_codes[i].code, slash + 1) == 0) {
-            fprintf(out, "  extended %s: %s\n", client_codes[i].code, client_codes[i].meaning);
+            rd_fprintf(out, "  extended %s: %s\n", client_codes[i].code, client_codes[i].meaning);
         }
     }
 }
@@ -62,7 +63,7 @@ int rd_explain(const char *code, FILE *out)
 {
     bool any = false;
 
-    fprintf(out, "Client error %s\n", code);
+    rd_fprintf(out, "Client error %s\n", code);
     explain_code(code, out);
     for (unsigned c = 0; c < RD_CAUSE_COUNT; c++) {
         const struct rd_cause_info *ci = rd_cause_info((enum rd_cause)c);
@@ -70,17 +71,17 @@ int rd_explain(const char *code, FILE *out)
             continue;
         }
         if (!any) {
-            fprintf(out, "\nCauses that produce it, and how a capture tells them apart\n"
-                         "(rdpdiag -r capture.pcap names the one that applies):\n");
+            rd_fprintf(out, "\nCauses that produce it, and how a capture tells them apart\n"
+                            "(rdpdiag -r capture.pcap names the one that applies):\n");
         }
         any = true;
-        fprintf(out, "\n  %s (%s)\n    on the wire: %s\n    fix first:   %s\n",
-                rd_cause_name(ci->cause), ci->summary, ci->signature,
-                ci->remedies[0] != NULL ? ci->remedies[0] : "-");
+        rd_fprintf(out, "\n  %s (%s)\n    on the wire: %s\n    fix first:   %s\n",
+                   rd_cause_name(ci->cause), ci->summary, ci->signature,
+                   ci->remedies[0] != NULL ? ci->remedies[0] : "-");
     }
     if (!any) {
-        fprintf(out, "No cause in rdpdiag's vocabulary is known to produce this code.\n"
-                     "Known codes: 0x904/0x7, 0x204, 0x108, certificate prompt.\n");
+        rd_fprintf(out, "No cause in rdpdiag's vocabulary is known to produce this code.\n"
+                        "Known codes: 0x904/0x7, 0x204, 0x108, certificate prompt.\n");
         return RD_EXIT_USAGE;
     }
     return RD_EXIT_OK;

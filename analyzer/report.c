@@ -20,6 +20,7 @@
 #include "ntstatus.h"
 #include "session.h"
 #include "t124.h"
+#include "textfmt.h"
 #include "tls.h"
 #include "x224.h"
 #include "x509.h"
@@ -54,11 +55,11 @@ void rd_format_time(int64_t ts_ns, char *buf, size_t size)
     }
     t = (time_t)sec;
     if (gmtime_r(&t, &tm) == NULL) {
-        snprintf(buf, size, "invalid-time");
+        rd_format(buf, size, "invalid-time");
         return;
     }
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)us);
+    rd_format(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)us);
 }
 
 void rd_format_endpoint(const struct rd_addr *a, uint16_t port, char *buf, size_t size)
@@ -67,9 +68,9 @@ void rd_format_endpoint(const struct rd_addr *a, uint16_t port, char *buf, size_
 
     rd_addr_format(a, ip, sizeof(ip));
     if (a->family == 6) {
-        snprintf(buf, size, "[%s]:%u", ip, port);
+        rd_format(buf, size, "[%s]:%u", ip, port);
     } else {
-        snprintf(buf, size, "%s:%u", ip, port);
+        rd_format(buf, size, "%s:%u", ip, port);
     }
 }
 
@@ -107,65 +108,11 @@ void rd_json_string(FILE *f, const char *s)
             fputs("\\t", f);
             break;
         default:
-            fprintf(f, "\\u%04x", *p);
+            rd_fprintf(f, "\\u%04x", *p);
         }
         p++;
     }
     fputc('"', f);
-}
-
-static double rel_s(const struct rd_conn *c, int64_t ts)
-{
-    return (double)(ts - c->first_ts) / NS_PER_SEC;
-}
-
-/*
- * Integer rounding gives printf's digits whenever num is not exactly half a
- * step from two candidates: the double num / unit is then off by less than
- * 0.2 ns for any |num| below 1e15 (11 days in nanoseconds), while a rounding
- * boundary is at least 0.5 ns away.  Ties and larger values go to printf.
- */
-const char *rd_format_fixed(char *buf, size_t size, int64_t num, int64_t unit, int decimals)
-{
-    int64_t pow10 = 1, step, q, rem, ip, fp;
-    char tmp[40];
-    size_t n = 0;
-
-    for (int i = 0; i < decimals; i++) {
-        pow10 *= 10;
-    }
-    step = unit / pow10;
-    if (num < 0 || num >= 1000000000000000LL || step < 1 || unit % pow10 != 0 ||
-        (step > 1 && (num % step) * 2 == step)) {
-        snprintf(buf, size, "%.*f", decimals, (double)num / (double)unit);
-        return buf;
-    }
-    q = num / step;
-    rem = num % step;
-    if (rem * 2 > step) {
-        q++;
-    }
-    ip = q / pow10;
-    fp = q % pow10;
-    for (int i = 0; i < decimals; i++) { /* fraction digits, last first */
-        tmp[n++] = (char)('0' + fp % 10);
-        fp /= 10;
-    }
-    if (decimals > 0) {
-        tmp[n++] = '.';
-    }
-    do {
-        tmp[n++] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip > 0);
-    if (size == 0) {
-        return buf;
-    }
-    for (size_t i = 0; i < n && i < size - 1; i++) { /* tmp holds the digits reversed */
-        buf[i] = tmp[n - 1 - i];
-    }
-    buf[n < size - 1 ? n : size - 1] = '\0';
-    return buf;
 }
 
 /* Seconds since the connection's first packet, as "%.6f" would print them. */
@@ -192,16 +139,16 @@ static void text_context(FILE *f, const struct rd_conn_context *cc)
         return;
     }
     for (size_t i = 0; i < cc->nnames; i++) {
-        fprintf(f, "  dns       #%-7" PRIu64 " the client resolved %s%s%s to this server%s\n",
-                cc->names[i].frame, cc->names[i].name, cc->names[i].canonical[0] ? " (via " : "",
-                cc->names[i].canonical[0] ? cc->names[i].canonical : "",
-                cc->names[i].canonical[0] ? ")" : "");
+        rd_fprintf(f, "  dns       #%-7" PRIu64 " the client resolved %s%s%s to this server%s\n",
+                   cc->names[i].frame, cc->names[i].name, cc->names[i].canonical[0] ? " (via " : "",
+                   cc->names[i].canonical[0] ? cc->names[i].canonical : "",
+                   cc->names[i].canonical[0] ? ")" : "");
     }
     if (cc->termsrv != RD_CTX_TGS_NONE) {
-        fprintf(f, "  kerberos  #%-7" PRIu64 " ticket for %s: %s%s%s\n", cc->termsrv_req_frame,
-                cc->termsrv_sname, rd_context_tgs_name(cc->termsrv),
-                cc->termsrv == RD_CTX_TGS_REFUSED ? " " : "",
-                cc->termsrv == RD_CTX_TGS_REFUSED ? cc->termsrv_error_name : "");
+        rd_fprintf(f, "  kerberos  #%-7" PRIu64 " ticket for %s: %s%s%s\n", cc->termsrv_req_frame,
+                   cc->termsrv_sname, rd_context_tgs_name(cc->termsrv),
+                   cc->termsrv == RD_CTX_TGS_REFUSED ? " " : "",
+                   cc->termsrv == RD_CTX_TGS_REFUSED ? cc->termsrv_error_name : "");
     }
 }
 
@@ -291,7 +238,7 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
                       uint64_t attempt)
 {
     FILE *f = r->body != NULL ? r->body : r->out;
-    char cli[80], srv[80], start[40];
+    char cli[80], srv[80], start[40], dur[32];
     const char *oc = v->outcome == RD_OUTCOME_FAILED ? "\033[1;31m"
                      : v->outcome == RD_OUTCOME_OK   ? "\033[32m"
                                                      : "\033[33m";
@@ -300,12 +247,13 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
     rd_format_endpoint(&c->cli, c->cport, cli, sizeof(cli));
     rd_format_endpoint(&c->srv, c->sport, srv, sizeof(srv));
     rd_format_time(c->first_ts, start, sizeof(start));
-    fprintf(f,
-            "%sconnection %" PRIu64 "%s  %s -> %s  %s  (%.3f s, frames %" PRIu64 "-%" PRIu64 ")\n",
-            color(r, "\033[1m"), c->id, reset, cli, srv, start, rel_s(c, c->last_ts),
-            c->first_frame, c->last_frame);
+    rd_fprintf(f,
+               "%sconnection %" PRIu64 "%s  %s -> %s  %s  (%s s, frames %" PRIu64 "-%" PRIu64 ")\n",
+               color(r, "\033[1m"), c->id, reset, cli, srv, start,
+               rd_format_fixed(dur, sizeof(dur), c->last_ts - c->first_ts, NS_PER_SEC, 3),
+               c->first_frame, c->last_frame);
     if (attempt != c->id) {
-        fprintf(f, "  (part of the attempt that began with connection %" PRIu64 ")\n", attempt);
+        rd_fprintf(f, "  (part of the attempt that began with connection %" PRIu64 ")\n", attempt);
     }
     for (unsigned i = 0; i < c->n_events; i++) {
         const struct rd_event *e = &c->timeline[i];
@@ -315,30 +263,30 @@ static void text_conn(struct rd_report *r, const struct rd_conn *c, const struct
         event_line(f, r, c, e);
     }
     if (c->events_dropped > 0) {
-        fprintf(f, "  (%u more events not kept)\n", c->events_dropped);
+        rd_fprintf(f, "  (%u more events not kept)\n", c->events_dropped);
     }
     if (!r->opts.verbose && c->noise_events > 0) {
-        fprintf(f, "  (%u retransmission/duplicate events hidden: -v shows them)\n",
-                c->noise_events);
+        rd_fprintf(f, "  (%u retransmission/duplicate events hidden: -v shows them)\n",
+                   c->noise_events);
     }
     text_context(f, c->context);
-    fprintf(f, "  verdict   %s%s%s in phase %s: %s (closed by %s, %s)\n", color(r, oc),
-            rd_outcome_name(v->outcome), reset, rd_phase_name(v->phase), rd_cause_name(v->cause),
-            rd_closer_name(v->closed_by), rd_close_kind_name(v->close));
-    fprintf(f, "  why       %s\n", v->explanation);
+    rd_fprintf(f, "  verdict   %s%s%s in phase %s: %s (closed by %s, %s)\n", color(r, oc),
+               rd_outcome_name(v->outcome), reset, rd_phase_name(v->phase), rd_cause_name(v->cause),
+               rd_closer_name(v->closed_by), rd_close_kind_name(v->close));
+    rd_fprintf(f, "  why       %s\n", v->explanation);
     for (unsigned i = 0; i < v->n_evidence; i++) {
-        fprintf(f, "  %s #%" PRIu64 " %s\n", i == 0 ? "evidence " : "         ",
-                v->evidence[i].frame, v->evidence[i].text);
+        rd_fprintf(f, "  %s #%" PRIu64 " %s\n", i == 0 ? "evidence " : "         ",
+                   v->evidence[i].frame, v->evidence[i].text);
     }
     if (v->client_error[0] != '\0') {
-        fprintf(f, "  client    most likely showed error %s (%s)\n", v->client_error,
-                v->client_error_confidence);
+        rd_fprintf(f, "  client    most likely showed error %s (%s)\n", v->client_error,
+                   v->client_error_confidence);
     }
     for (unsigned i = 0; i < v->n_remedies; i++) {
-        fprintf(f, "  %s %u. %s\n", i == 0 ? "fix      " : "         ", i + 1, v->remedies[i]);
+        rd_fprintf(f, "  %s %u. %s\n", i == 0 ? "fix      " : "         ", i + 1, v->remedies[i]);
     }
     if (v->warning[0] != '\0') {
-        fprintf(f, "  warning   %s\n", v->warning);
+        rd_fprintf(f, "  warning   %s\n", v->warning);
     }
     fputc('\n', f);
 }
@@ -349,9 +297,9 @@ static void quiet_conn(struct rd_report *r, const struct rd_conn *c, const struc
 
     rd_format_endpoint(&c->cli, c->cport, cli, sizeof(cli));
     rd_format_endpoint(&c->srv, c->sport, srv, sizeof(srv));
-    fprintf(r->out, "%" PRIu64 " %s -> %s %s phase=%s cause=%s closed_by=%s close=%s\n", c->id, cli,
-            srv, rd_outcome_name(v->outcome), rd_phase_name(v->phase), rd_cause_name(v->cause),
-            rd_closer_name(v->closed_by), rd_close_kind_name(v->close));
+    rd_fprintf(r->out, "%" PRIu64 " %s -> %s %s phase=%s cause=%s closed_by=%s close=%s\n", c->id,
+               cli, srv, rd_outcome_name(v->outcome), rd_phase_name(v->phase),
+               rd_cause_name(v->cause), rd_closer_name(v->closed_by), rd_close_kind_name(v->close));
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -363,17 +311,17 @@ static void json_endpoint(FILE *f, const struct rd_addr *a, uint16_t port)
     rd_addr_format(a, ip, sizeof(ip));
     fputs("{\"ip\":", f);
     rd_json_string(f, ip);
-    fprintf(f, ",\"port\":%u}", port);
+    rd_fprintf(f, ",\"port\":%u}", port);
 }
 
 static void json_tcpdir(FILE *f, const struct rd_tcpdir *t)
 {
-    fprintf(f,
-            "{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"retransmissions\":%u,"
-            "\"duplicates\":%u,\"zero_windows\":%u,\"keep_alives\":%u,\"gap_bytes\":%" PRIu64
-            ",\"ttl\":%u}",
-            t->packets, t->bytes, t->retrans, t->duplicates, t->zero_windows, t->keepalives,
-            t->gap_bytes, t->have_ttl ? t->ttl_first : 0);
+    rd_fprintf(f,
+               "{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"retransmissions\":%u,"
+               "\"duplicates\":%u,\"zero_windows\":%u,\"keep_alives\":%u,\"gap_bytes\":%" PRIu64
+               ",\"ttl\":%u}",
+               t->packets, t->bytes, t->retrans, t->duplicates, t->zero_windows, t->keepalives,
+               t->gap_bytes, t->have_ttl ? t->ttl_first : 0);
 }
 
 static const char *dir_word(unsigned dir)
@@ -383,12 +331,12 @@ static const char *dir_word(unsigned dir)
 
 static void json_bool(FILE *f, const char *key, bool v, bool comma)
 {
-    fprintf(f, "%s\"%s\":%s", comma ? "," : "", key, v ? "true" : "false");
+    rd_fprintf(f, "%s\"%s\":%s", comma ? "," : "", key, v ? "true" : "false");
 }
 
 static void json_kv_str(FILE *f, const char *key, const char *v, bool comma)
 {
-    fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+    rd_fprintf(f, "%s\"%s\":", comma ? "," : "", key);
     rd_json_string(f, v);
 }
 
@@ -403,7 +351,7 @@ static void json_x224(FILE *f, const struct rd_session *s)
     }
     x = &s->x224;
     rd_x224_protocols_str(x->requested, prot, sizeof(prot));
-    fprintf(f, "{\"request_frame\":%" PRIu64, x->cr_frame);
+    rd_fprintf(f, "{\"request_frame\":%" PRIu64, x->cr_frame);
     json_bool(f, "request_malformed", x->cr_malformed, true);
     json_bool(f, "neg_req", x->has_neg_req, true);
     json_kv_str(f, "requested", x->has_neg_req ? prot : "RDP", true);
@@ -426,21 +374,23 @@ static void json_x224(FILE *f, const struct rd_session *s)
     if (!x->cc_seen) {
         fputs(",\"confirm_frame\":null,\"confirm\":null,\"selected\":null,\"failure\":null", f);
     } else {
-        fprintf(f, ",\"confirm_frame\":%" PRIu64 ",\"confirm\":\"%s\"", x->cc_frame,
-                x->cc_malformed               ? "malformed"
-                : x->cc_kind == RD_CC_FAILURE ? "failure"
-                : x->cc_kind == RD_CC_RSP     ? "rsp"
-                                              : "legacy");
+        rd_fprintf(f, ",\"confirm_frame\":%" PRIu64 ",\"confirm\":\"%s\"", x->cc_frame,
+                   x->cc_malformed               ? "malformed"
+                   : x->cc_kind == RD_CC_FAILURE ? "failure"
+                   : x->cc_kind == RD_CC_RSP     ? "rsp"
+                                                 : "legacy");
         if (x->cc_kind == RD_CC_FAILURE) {
-            fprintf(f, ",\"selected\":null,\"failure\":\"%s\"",
-                    rd_x224_failure_name(x->failure_code));
+            rd_fprintf(f, ",\"selected\":null,\"failure\":\"%s\"",
+                       rd_x224_failure_name(x->failure_code));
         } else {
-            fprintf(f, ",\"selected\":\"%s\",\"failure\":null", rd_x224_protocol_name(x->selected));
+            rd_fprintf(f, ",\"selected\":\"%s\",\"failure\":null",
+                       rd_x224_protocol_name(x->selected));
         }
     }
     if (x->dr_seen) {
-        fprintf(f, ",\"disconnect_request\":{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"reason\":%u}",
-                x->dr_frame, dir_word(x->dr_dir), x->dr_reason);
+        rd_fprintf(f,
+                   ",\"disconnect_request\":{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"reason\":%u}",
+                   x->dr_frame, dir_word(x->dr_dir), x->dr_reason);
     } else {
         fputs(",\"disconnect_request\":null", f);
     }
@@ -456,35 +406,36 @@ static void json_mcs(FILE *f, const struct rd_session *s)
         return;
     }
     m = &s->mcs;
-    fprintf(f, "{\"connect_initial_frame\":%" PRIu64, m->ci_frame);
+    rd_fprintf(f, "{\"connect_initial_frame\":%" PRIu64, m->ci_frame);
     if (m->has_client_core) {
         json_kv_str(f, "client_name", m->client_name, true);
-        fprintf(f, ",\"client_build\":%u,\"desktop\":\"%ux%u\",\"keyboard_layout\":\"0x%08x\"",
-                m->client_build, m->desktop_w, m->desktop_h, m->keyboard_layout);
+        rd_fprintf(f, ",\"client_build\":%u,\"desktop\":\"%ux%u\",\"keyboard_layout\":\"0x%08x\"",
+                   m->client_build, m->desktop_w, m->desktop_h, m->keyboard_layout);
     }
-    fprintf(f, ",\"channels\":%u", m->channels);
+    rd_fprintf(f, ",\"channels\":%u", m->channels);
     if (m->cr_seen) {
-        fprintf(f, ",\"connect_response_frame\":%" PRIu64 ",\"result\":\"%s\"", m->cr_frame,
-                rd_mcs_result_name(m->cr_result));
+        rd_fprintf(f, ",\"connect_response_frame\":%" PRIu64 ",\"result\":\"%s\"", m->cr_frame,
+                   rd_mcs_result_name(m->cr_result));
     }
     if (m->has_server_security) {
-        fprintf(f,
-                ",\"standard_security\":{\"encryption_method\":\"%s\",\"encryption_level\":\"%s\","
-                "\"server_certificate\":\"%s\",\"security_exchange_frame\":%" PRIu64
-                ",\"encrypted_pdus\":{\"client\":%u,\"server\":%u}}",
-                rd_t124_encryption_method_name(m->enc_method),
-                rd_t124_encryption_level_name(m->enc_level),
-                m->server_cert_kind == 2   ? "x509"
-                : m->server_cert_kind == 1 ? "proprietary"
-                                           : "none",
-                m->sec_exchange ? m->sec_exchange_frame : 0, m->encrypted[0], m->encrypted[1]);
+        rd_fprintf(
+            f,
+            ",\"standard_security\":{\"encryption_method\":\"%s\",\"encryption_level\":\"%s\","
+            "\"server_certificate\":\"%s\",\"security_exchange_frame\":%" PRIu64
+            ",\"encrypted_pdus\":{\"client\":%u,\"server\":%u}}",
+            rd_t124_encryption_method_name(m->enc_method),
+            rd_t124_encryption_level_name(m->enc_level),
+            m->server_cert_kind == 2   ? "x509"
+            : m->server_cert_kind == 1 ? "proprietary"
+                                       : "none",
+            m->sec_exchange ? m->sec_exchange_frame : 0, m->encrypted[0], m->encrypted[1]);
     }
     if (m->ultimatum) {
-        fprintf(f,
-                ",\"disconnect_ultimatum\":{\"frame\":%" PRIu64
-                ",\"from\":\"%s\",\"reason\":\"%s\"}",
-                m->ultimatum_frame, dir_word(m->ultimatum_dir),
-                rd_mcs_reason_name(m->ultimatum_reason));
+        rd_fprintf(f,
+                   ",\"disconnect_ultimatum\":{\"frame\":%" PRIu64
+                   ",\"from\":\"%s\",\"reason\":\"%s\"}",
+                   m->ultimatum_frame, dir_word(m->ultimatum_dir),
+                   rd_mcs_reason_name(m->ultimatum_reason));
     } else {
         fputs(",\"disconnect_ultimatum\":null", f);
     }
@@ -500,11 +451,11 @@ static void json_tls(FILE *f, const struct rd_session *s)
         return;
     }
     t = &s->tls;
-    fprintf(f, "{\"client_hello_frame\":%" PRIu64, t->ch_frame);
+    rd_fprintf(f, "{\"client_hello_frame\":%" PRIu64, t->ch_frame);
     json_bool(f, "sslv2_hello", t->sslv2, true);
-    fprintf(f, ",\"client_versions\":{\"min\":\"%s\",\"max\":\"%s\"},\"cipher_suites_offered\":%u",
-            rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered),
-            t->suites_total);
+    rd_fprintf(
+        f, ",\"client_versions\":{\"min\":\"%s\",\"max\":\"%s\"},\"cipher_suites_offered\":%u",
+        rd_tls_version_name(t->min_offered), rd_tls_version_name(t->max_offered), t->suites_total);
     fputs(",\"sni\":", f);
     if (t->sni[0] != '\0') {
         rd_json_string(f, t->sni);
@@ -512,32 +463,32 @@ static void json_tls(FILE *f, const struct rd_session *s)
         fputs("null", f);
     }
     if (t->sh_seen) {
-        fprintf(f, ",\"server_hello_frame\":%" PRIu64 ",\"version\":\"%s\",\"cipher\":\"%s\"",
-                t->sh_frame, rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
+        rd_fprintf(f, ",\"server_hello_frame\":%" PRIu64 ",\"version\":\"%s\",\"cipher\":\"%s\"",
+                   t->sh_frame, rd_tls_version_name(t->version), rd_tls_cipher_name(t->cipher));
     } else {
         fputs(",\"server_hello_frame\":null,\"version\":null,\"cipher\":null", f);
     }
     json_bool(f, "hello_retry", t->hrr, true);
     json_bool(f, "handshake_complete", t->done, true);
     if (t->done) {
-        fprintf(f, ",\"complete_frame\":%" PRIu64, t->done_frame);
+        rd_fprintf(f, ",\"complete_frame\":%" PRIu64, t->done_frame);
     }
     if (t->alert_seen) {
-        fprintf(f, ",\"alert\":{\"frame\":%" PRIu64 ",\"from\":\"%s\"", t->alert_frame,
-                dir_word(t->alert_dir));
+        rd_fprintf(f, ",\"alert\":{\"frame\":%" PRIu64 ",\"from\":\"%s\"", t->alert_frame,
+                   dir_word(t->alert_dir));
         if (t->alert_encrypted) {
             fputs(",\"encrypted\":true,\"level\":null,\"description\":null}", f);
         } else {
-            fprintf(f, ",\"encrypted\":false,\"level\":\"%s\",\"description\":\"%s\"}",
-                    rd_tls_alert_level_name(t->alert_level), rd_tls_alert_name(t->alert_desc));
+            rd_fprintf(f, ",\"encrypted\":false,\"level\":\"%s\",\"description\":\"%s\"}",
+                       rd_tls_alert_level_name(t->alert_level), rd_tls_alert_name(t->alert_desc));
         }
     } else {
         fputs(",\"alert\":null", f);
     }
-    fprintf(f,
-            ",\"records\":{\"client\":%u,\"server\":%u},\"application_records\":{\"client\":%u,"
-            "\"server\":%u}}",
-            t->records[0], t->records[1], t->app_records[0], t->app_records[1]);
+    rd_fprintf(f,
+               ",\"records\":{\"client\":%u,\"server\":%u},\"application_records\":{\"client\":%u,"
+               "\"server\":%u}}",
+               t->records[0], t->records[1], t->app_records[0], t->app_records[1]);
 }
 
 static void json_time(FILE *f, const char *key, int64_t secs)
@@ -546,11 +497,11 @@ static void json_time(FILE *f, const char *key, int64_t secs)
     struct tm tm;
 
     if (gmtime_r(&t, &tm) == NULL) {
-        fprintf(f, ",\"%s\":null", key);
+        rd_fprintf(f, ",\"%s\":null", key);
         return;
     }
-    fprintf(f, ",\"%s\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", key, tm.tm_year + 1900, tm.tm_mon + 1,
-            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    rd_fprintf(f, ",\"%s\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", key, tm.tm_year + 1900,
+               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void json_certificate(FILE *f, const struct rd_session *s)
@@ -568,7 +519,7 @@ static void json_certificate(FILE *f, const struct rd_session *s)
         return;
     }
     x = t->leaf;
-    fprintf(f, "{\"frame\":%" PRIu64 ",\"chain_length\":%u", t->cert_frame, t->n_certs);
+    rd_fprintf(f, "{\"frame\":%" PRIu64 ",\"chain_length\":%u", t->cert_frame, t->n_certs);
     if (!t->cert_parsed || x == NULL) {
         json_kv_str(f, "error", t->cert_error, true);
         fputc('}', f);
@@ -588,7 +539,7 @@ static void json_certificate(FILE *f, const struct rd_session *s)
     json_time(f, "not_before", x->not_before);
     json_time(f, "not_after", x->not_after);
     json_kv_str(f, "key", rd_x509_key_type_name(x->key_type), true);
-    fprintf(f, ",\"key_bits\":%u", x->key_bits);
+    rd_fprintf(f, ",\"key_bits\":%u", x->key_bits);
     json_kv_str(f, "signature", x->sig_alg, true);
     json_kv_str(f, "sha256", x->sha256_fp, true);
     json_bool(f, "self_signed", x->is_self_signed, true);
@@ -597,10 +548,10 @@ static void json_certificate(FILE *f, const struct rd_session *s)
     json_bool(f, "expires_within_30_days", t->expiring_soon, true);
     json_bool(f, "weak_key", t->weak_key, true);
     json_bool(f, "weak_signature", t->weak_sig, true);
-    fprintf(f, ",\"name_matches\":%s}",
-            t->name_match == RD_X509_YES  ? "true"
-            : t->name_match == RD_X509_NO ? "false"
-                                          : "null");
+    rd_fprintf(f, ",\"name_matches\":%s}",
+               t->name_match == RD_X509_YES  ? "true"
+               : t->name_match == RD_X509_NO ? "false"
+                                             : "null");
 }
 
 /* What decryption showed (MS-CSSP TSRequests, NTLM/Kerberos names, the Early
@@ -610,22 +561,22 @@ static void json_decoded(FILE *f, const struct rd_session *s)
     const struct rd_dec_facts *d = &s->dec;
 
     if (!d->decrypting) {
-        fprintf(f, ",\"decrypted\":false,\"key_note\":%s",
-                d->failed ? "\"keys given but none matched this session\"" : "null");
+        rd_fprintf(f, ",\"decrypted\":false,\"key_note\":%s",
+                   d->failed ? "\"keys given but none matched this session\"" : "null");
         return;
     }
     fputs(",\"decrypted\":true", f);
     json_kv_str(f, "key_source", d->key_source, true);
     if (d->has_error) {
-        fprintf(f, ",\"error_code\":\"0x%08x\",\"error\":", d->error_code);
+        rd_fprintf(f, ",\"error_code\":\"0x%08x\",\"error\":", d->error_code);
         rd_json_string(f, rd_ntstatus_name(d->error_code));
-        fprintf(f, ",\"error_frame\":%" PRIu64, d->error_frame);
+        rd_fprintf(f, ",\"error_frame\":%" PRIu64, d->error_frame);
     } else {
         fputs(",\"error_code\":null,\"error\":null", f);
     }
     if (d->has_early_auth) {
-        fprintf(f, ",\"early_auth\":{\"frame\":%" PRIu64 ",\"result\":\"%s\"}", d->early_auth_frame,
-                rd_early_auth_name(d->early_auth));
+        rd_fprintf(f, ",\"early_auth\":{\"frame\":%" PRIu64 ",\"result\":\"%s\"}",
+                   d->early_auth_frame, rd_early_auth_name(d->early_auth));
     } else {
         fputs(",\"early_auth\":null", f);
     }
@@ -645,36 +596,37 @@ static void json_decoded(FILE *f, const struct rd_session *s)
         json_kv_str(f, "domain", d->ntlm_domain, false);
         json_kv_str(f, "user", d->ntlm_user, true);
         json_kv_str(f, "workstation", d->ntlm_workstation, true);
-        fprintf(f, ",\"ntlmv2\":%s,\"anonymous\":%s,\"nt_response_bytes\":%u}",
-                d->ntlmv2 ? "true" : "false", d->ntlm_anonymous ? "true" : "false",
-                d->nt_response_len);
+        rd_fprintf(f, ",\"ntlmv2\":%s,\"anonymous\":%s,\"nt_response_bytes\":%u}",
+                   d->ntlmv2 ? "true" : "false", d->ntlm_anonymous ? "true" : "false",
+                   d->nt_response_len);
     }
     if (d->has_krb) {
         fputs(",\"kerberos\":{", f);
         json_kv_str(f, "realm", d->krb_realm, false);
         json_kv_str(f, "service", d->krb_sname, true);
         if (d->has_krb_error) {
-            fprintf(f, ",\"error\":%d,\"error_name\":", d->krb_error);
+            rd_fprintf(f, ",\"error\":%d,\"error_name\":", d->krb_error);
             rd_json_string(f, rd_krb_error_name(d->krb_error));
         }
         fputc('}', f);
     }
     if (d->has_client_info) {
-        fprintf(f, ",\"client_info\":{\"frame\":%" PRIu64, d->client_info_frame);
+        rd_fprintf(f, ",\"client_info\":{\"frame\":%" PRIu64, d->client_info_frame);
         json_kv_str(f, "user", d->info_user, true);
         json_kv_str(f, "domain", d->info_domain, true);
-        fprintf(f, ",\"password_present\":%s}", d->info_password_len > 0 ? "true" : "false");
+        rd_fprintf(f, ",\"password_present\":%s}", d->info_password_len > 0 ? "true" : "false");
     }
     fputs(",\"tsrequests\":[", f);
     for (unsigned i = 0; i < d->n_req; i++) {
         const struct rd_tsreq_facts *r = &d->req[i];
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"version\":%u,\"token\":\"%s\"",
-                i ? "," : "", r->frame, dir_word(r->dir), r->version, rd_nego_kind_name(r->nego));
+        rd_fprintf(f, "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"version\":%u,\"token\":\"%s\"",
+                   i ? "," : "", r->frame, dir_word(r->dir), r->version,
+                   rd_nego_kind_name(r->nego));
         json_bool(f, "pub_key_auth", r->has_pub_key_auth, true);
         json_bool(f, "auth_info", r->has_auth_info, true);
         json_bool(f, "client_nonce", r->has_client_nonce, true);
         if (r->has_error_code) {
-            fprintf(f, ",\"error_code\":\"0x%08x\"", r->error_code);
+            rd_fprintf(f, ",\"error_code\":\"0x%08x\"", r->error_code);
         }
         fputc('}', f);
     }
@@ -692,20 +644,20 @@ static void json_credssp(FILE *f, const struct rd_session *s)
     }
     k = &s->credssp;
     decoded = s->dec.decrypting && s->dec.pkg_known;
-    fprintf(f, "{\"package\":\"%s\",\"package_inferred\":%s",
-            k->pkg == RD_PKG_NTLM       ? "ntlm"
-            : k->pkg == RD_PKG_KERBEROS ? "kerberos"
-                                        : "unknown",
-            decoded ? "false" : "true");
+    rd_fprintf(f, "{\"package\":\"%s\",\"package_inferred\":%s",
+               k->pkg == RD_PKG_NTLM       ? "ntlm"
+               : k->pkg == RD_PKG_KERBEROS ? "kerberos"
+                                           : "unknown",
+               decoded ? "false" : "true");
     json_bool(f, "credentials_sent", k->reached[RD_LEG_CREDENTIALS], true);
     fputs(",\"legs\":[", f);
     for (unsigned i = 0; i < k->n_legs; i++) {
         const struct rd_credssp_leg *l = &k->legs[i];
-        fprintf(f,
-                "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"leg\":\"%s\",\"bytes\":%u,"
-                "\"records\":%u,\"inferred\":%s}",
-                i ? "," : "", l->frame, dir_word(l->dir), rd_leg_name(l->leg), l->bytes, l->records,
-                s->dec.decrypting ? "false" : "true");
+        rd_fprintf(f,
+                   "%s{\"frame\":%" PRIu64 ",\"from\":\"%s\",\"leg\":\"%s\",\"bytes\":%u,"
+                   "\"records\":%u,\"inferred\":%s}",
+                   i ? "," : "", l->frame, dir_word(l->dir), rd_leg_name(l->leg), l->bytes,
+                   l->records, s->dec.decrypting ? "false" : "true");
     }
     fputc(']', f);
     json_decoded(f, s);
@@ -724,7 +676,7 @@ static void json_context(FILE *f, const struct rd_conn_context *cc)
     fputs("{\"dns\":[", f);
     for (size_t i = 0; i < cc->nnames; i++) {
         const struct rd_conn_context_name *n = &cc->names[i];
-        fprintf(f, "%s{\"frame\":%" PRIu64, i ? "," : "", n->frame);
+        rd_fprintf(f, "%s{\"frame\":%" PRIu64, i ? "," : "", n->frame);
         json_kv_str(f, "name", n->name, true);
         json_kv_str(f, "canonical", n->canonical, true);
         fputs(",\"other_addresses\":[", f);
@@ -740,51 +692,51 @@ static void json_context(FILE *f, const struct rd_conn_context *cc)
     fputs("],\"kerberos\":[", f);
     for (size_t i = 0; i < cc->nkrb; i++) {
         const struct rd_conn_context_krb *k = &cc->krb[i];
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"type\":\"%s\"", i ? "," : "", k->frame,
-                k->type_name);
+        rd_fprintf(f, "%s{\"frame\":%" PRIu64 ",\"type\":\"%s\"", i ? "," : "", k->frame,
+                   k->type_name);
         json_kv_str(f, "realm", k->realm, true);
         json_kv_str(f, "service", k->sname, true);
         json_bool(f, "during", k->during, true);
         if (k->has_error) {
-            fprintf(f, ",\"error\":\"%s\"", k->error_name);
+            rd_fprintf(f, ",\"error\":\"%s\"", k->error_name);
         }
         fputc('}', f);
     }
-    fprintf(f, "],\"termsrv_ticket\":\"%s\"", rd_context_tgs_name(cc->termsrv));
+    rd_fprintf(f, "],\"termsrv_ticket\":\"%s\"", rd_context_tgs_name(cc->termsrv));
     if (cc->termsrv != RD_CTX_TGS_NONE) {
         json_kv_str(f, "termsrv_service", cc->termsrv_sname, true);
-        fprintf(f, ",\"termsrv_request_frame\":%" PRIu64 ",\"termsrv_reply_frame\":%" PRIu64,
-                cc->termsrv_req_frame, cc->termsrv_reply_frame);
+        rd_fprintf(f, ",\"termsrv_request_frame\":%" PRIu64 ",\"termsrv_reply_frame\":%" PRIu64,
+                   cc->termsrv_req_frame, cc->termsrv_reply_frame);
     }
-    fprintf(f, ",\"pkinit\":%s}", cc->pkinit ? "true" : "false");
+    rd_fprintf(f, ",\"pkinit\":%s}", cc->pkinit ? "true" : "false");
 }
 
 static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
                       uint64_t attempt)
 {
     FILE *f = r->out;
-    char start[40];
+    char start[40], dur[32];
 
     rd_format_time(c->first_ts, start, sizeof(start));
-    fprintf(f,
-            "{\"schema\":%d,\"id\":%" PRIu64 ",\"attempt\":%" PRIu64 ",\"client\":", RD_JSON_SCHEMA,
-            c->id, attempt);
+    rd_fprintf(f, "{\"schema\":%d,\"id\":%" PRIu64 ",\"attempt\":%" PRIu64 ",\"client\":",
+               RD_JSON_SCHEMA, c->id, attempt);
     json_endpoint(f, &c->cli, c->cport);
     fputs(",\"server\":", f);
     json_endpoint(f, &c->srv, c->sport);
-    fprintf(f,
-            ",\"start\":\"%s\",\"duration_ms\":%.3f,\"first_frame\":%" PRIu64
-            ",\"last_frame\":%" PRIu64,
-            start, (double)(c->last_ts - c->first_ts) / 1e6, c->first_frame, c->last_frame);
-    fprintf(f,
-            ",\"outcome\":\"%s\",\"phase\":\"%s\",\"closed_by\":\"%s\",\"close\":\"%s\","
-            "\"cause\":\"%s\",\"detail\":%s,\"evidence\":[",
-            rd_outcome_name(v->outcome), rd_phase_name(v->phase), rd_closer_name(v->closed_by),
-            rd_close_kind_name(v->close), rd_cause_name(v->cause), v->detail_json);
+    rd_fprintf(f,
+               ",\"start\":\"%s\",\"duration_ms\":%s,\"first_frame\":%" PRIu64
+               ",\"last_frame\":%" PRIu64,
+               start, rd_format_fixed(dur, sizeof(dur), c->last_ts - c->first_ts, 1000000, 3),
+               c->first_frame, c->last_frame);
+    rd_fprintf(f,
+               ",\"outcome\":\"%s\",\"phase\":\"%s\",\"closed_by\":\"%s\",\"close\":\"%s\","
+               "\"cause\":\"%s\",\"detail\":%s,\"evidence\":[",
+               rd_outcome_name(v->outcome), rd_phase_name(v->phase), rd_closer_name(v->closed_by),
+               rd_close_kind_name(v->close), rd_cause_name(v->cause), v->detail_json);
     for (unsigned i = 0; i < v->n_evidence; i++) {
         char t[32];
-        fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%s,\"text\":", i ? "," : "",
-                v->evidence[i].frame, rel_text(c, v->evidence[i].ts_ns, t, sizeof t));
+        rd_fprintf(f, "%s{\"frame\":%" PRIu64 ",\"t\":%s,\"text\":", i ? "," : "",
+                   v->evidence[i].frame, rel_text(c, v->evidence[i].ts_ns, t, sizeof t));
         rd_json_string(f, v->evidence[i].text);
         fputc('}', f);
     }
@@ -825,13 +777,14 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
     json_mcs(f, c->session);
     fputs(",\"context\":", f);
     json_context(f, c->context);
-    fprintf(f, ",\"tcp\":{\"start_captured\":%s,\"rtt_ms\":", c->start_seen ? "true" : "false");
+    rd_fprintf(f, ",\"tcp\":{\"start_captured\":%s,\"rtt_ms\":", c->start_seen ? "true" : "false");
     if (c->rtt_ns >= 0) {
-        fprintf(f, "%.3f", (double)c->rtt_ns / 1e6);
+        char ms[32];
+        fputs(rd_format_fixed(ms, sizeof(ms), c->rtt_ns, 1000000, 3), f);
     } else {
         fputs("null", f);
     }
-    fprintf(f, ",\"evicted\":%s,\"client\":", c->evicted ? "true" : "false");
+    rd_fprintf(f, ",\"evicted\":%s,\"client\":", c->evicted ? "true" : "false");
     json_tcpdir(f, &c->tcp[RD_DIR_C2S]);
     fputs(",\"server\":", f);
     json_tcpdir(f, &c->tcp[RD_DIR_S2C]);
@@ -855,7 +808,7 @@ static void json_conn(struct rd_report *r, const struct rd_conn *c, const struct
         rd_json_string(f, e->text);
         fputc('}', f);
     }
-    fprintf(f, "],\"timeline_dropped\":%u}\n", c->events_dropped);
+    rd_fprintf(f, "],\"timeline_dropped\":%u}\n", c->events_dropped);
 }
 
 static void tally_server(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v)
@@ -918,8 +871,8 @@ static void causes_line(FILE *f, const uint64_t *by_cause)
 
     for (unsigned i = 0; i < RD_CAUSE_COUNT; i++) {
         if (by_cause[i] > 0 && i != RD_CAUSE_NONE) {
-            fprintf(f, "%s%s=%" PRIu64, first ? "" : " ", rd_cause_name((enum rd_cause)i),
-                    by_cause[i]);
+            rd_fprintf(f, "%s%s=%" PRIu64, first ? "" : " ", rd_cause_name((enum rd_cause)i),
+                       by_cause[i]);
             first = false;
         }
     }
@@ -929,10 +882,10 @@ static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE
 {
     char ep[80], cli[64], outcome[160];
 
-    fprintf(f,
-            "%" PRIu64 " RDP connection%s: %" PRIu64 " failed, %" PRIu64 " ok, %" PRIu64
-            " incomplete",
-            r->total, r->total == 1 ? "" : "s", r->failed, r->ok, r->incomplete);
+    rd_fprintf(f,
+               "%" PRIu64 " RDP connection%s: %" PRIu64 " failed, %" PRIu64 " ok, %" PRIu64
+               " incomplete",
+               r->total, r->total == 1 ? "" : "s", r->failed, r->ok, r->incomplete);
     if (!r->opts.all && r->ok > 0) {
         fputs(" (--all shows the healthy ones)", f);
     }
@@ -947,29 +900,29 @@ static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE
         for (size_t i = 0; i < r->n_servers; i++) {
             const struct rd_server_tally *t = &r->servers[i];
             rd_format_endpoint(&t->addr, t->port, ep, sizeof(ep));
-            fprintf(f, "  %-28s %" PRIu64 " connection%s, %" PRIu64 " failed%s", ep, t->conns,
-                    t->conns == 1 ? "" : "s", t->failed, t->failed > 0 ? ": " : "");
+            rd_fprintf(f, "  %-28s %" PRIu64 " connection%s, %" PRIu64 " failed%s", ep, t->conns,
+                       t->conns == 1 ? "" : "s", t->failed, t->failed > 0 ? ": " : "");
             causes_line(f, t->by_cause);
             fputc('\n', f);
         }
         if (r->other_server_conns > 0) {
-            fprintf(f, "  (%" PRIu64 " connections to further servers not itemised)\n",
-                    r->other_server_conns);
+            rd_fprintf(f, "  (%" PRIu64 " connections to further servers not itemised)\n",
+                       r->other_server_conns);
         }
     }
     if (at != NULL && at->n_done > 0) {
-        fprintf(f, "attempts (%" PRIu64 " in all; listed: those with a failure or a retry):\n",
-                at->total);
+        rd_fprintf(f, "attempts (%" PRIu64 " in all; listed: those with a failure or a retry):\n",
+                   at->total);
         for (size_t i = 0; i < at->n_done; i++) {
             const struct rd_attempt *t = &at->done[i];
             rd_addr_format(&t->cli, cli, sizeof(cli));
             rd_format_endpoint(&t->srv, t->sport, ep, sizeof(ep));
             rd_attempt_outcome(t, outcome, sizeof(outcome));
-            fprintf(f, "  %s -> %s: %u connection%s, one attempt, %s\n      %s\n", cli, ep,
-                    t->conns, t->conns == 1 ? "" : "s", outcome, t->story);
+            rd_fprintf(f, "  %s -> %s: %u connection%s, one attempt, %s\n      %s\n", cli, ep,
+                       t->conns, t->conns == 1 ? "" : "s", outcome, t->story);
         }
         if (at->not_listed > 0) {
-            fprintf(f, "  (%" PRIu64 " more attempts not listed)\n", at->not_listed);
+            rd_fprintf(f, "  (%" PRIu64 " more attempts not listed)\n", at->not_listed);
         }
     }
 }
@@ -992,14 +945,14 @@ void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
         text_summary(r, attempts, f);
     }
     if (skipped > 0 || st->payload_cut > 0 || st->evicted > 0 || st->time_backwards > 0) {
-        fprintf(f,
-                "capture: %" PRIu64 " frames; skipped %" PRIu64 " (%" PRIu64
-                " IP fragments, %" PRIu64 " cut inside a header by the snapshot length, %" PRIu64
-                " malformed); %" PRIu64 " with payload cut by the snapshot length; %" PRIu64
-                " connections finished early (table full); %" PRIu64
-                " timestamps going backwards\n",
-                st->frames, skipped, st->fragments, st->truncated, st->malformed, st->payload_cut,
-                st->evicted, st->time_backwards);
+        rd_fprintf(f,
+                   "capture: %" PRIu64 " frames; skipped %" PRIu64 " (%" PRIu64
+                   " IP fragments, %" PRIu64 " cut inside a header by the snapshot length, %" PRIu64
+                   " malformed); %" PRIu64 " with payload cut by the snapshot length; %" PRIu64
+                   " connections finished early (table full); %" PRIu64
+                   " timestamps going backwards\n",
+                   st->frames, skipped, st->fragments, st->truncated, st->malformed,
+                   st->payload_cut, st->evicted, st->time_backwards);
     }
     if (r->body != NULL) {
         char buf[8192];

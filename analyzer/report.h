@@ -63,14 +63,6 @@ void rd_report_discard(struct rd_report *r);
 
 /* Format a capture timestamp as RFC 3339 UTC with microseconds. */
 void rd_format_time(int64_t ts_ns, char *buf, size_t size);
-/*
- * num / unit with `decimals` digits after the point, exactly as
- * printf("%.*f", decimals, (double)num / unit) writes it, without the cost of
- * printf's floating-point path (a timeline prints one per event).  unit is a
- * power of ten of at least 10^decimals (1e9 for seconds from nanoseconds).
- * Returns buf.
- */
-const char *rd_format_fixed(char *buf, size_t size, int64_t num, int64_t unit, int decimals);
 /* "addr:port", or "[v6addr]:port". */
 void rd_format_endpoint(const struct rd_addr *a, uint16_t port, char *buf, size_t size);
 /* Write s as a JSON string (quotes included). */

@@ -19,6 +19,7 @@
 
 #include "mcs.h"
 #include "t124.h"
+#include "textfmt.h"
 #include "tls.h"
 #include "session_int.h"
 #include "tpkt.h"
@@ -117,11 +118,11 @@ void rd_sess_malformed(struct rd_conn *c, const struct rd_packet *p, enum rd_dir
     struct rd_session *s = c->session;
     char text[RD_EVENT_TEXT];
 
-    snprintf(text, sizeof(text), "malformed %s: %s %s at offset %zu", what,
-             diag->field != NULL ? diag->field : "?", rd_why_name(diag->why), diag->off);
+    rd_format(text, sizeof(text), "malformed %s: %s %s at offset %zu", what,
+              diag->field != NULL ? diag->field : "?", rd_why_name(diag->why), diag->off);
     if (s->malformed++ == 0) {
         s->first_malformed_frame = p != NULL ? p->frame : 0;
-        snprintf(s->first_malformed, sizeof(s->first_malformed), "%s", text);
+        rd_format(s->first_malformed, sizeof(s->first_malformed), "%s", text);
     }
     rd_conn_event(c, p, dir, RD_EV_MALFORMED, "%s", text);
 }
@@ -252,13 +253,13 @@ static void on_connection_request(struct rd_conn *c, const struct rd_packet *p,
         f->has_correlation = true;
         rd_cur_init(&cur, x->correlation_id.p, x->correlation_id.len);
         while (n + 3 < sizeof(f->correlation) && rd_cur_u8(&cur, &b)) {
-            n += (size_t)snprintf(f->correlation + n, sizeof(f->correlation) - n, "%02x", b);
+            n += (size_t)rd_format(f->correlation + n, sizeof(f->correlation) - n, "%02x", b);
         }
     }
     if (f->req_flags & RD_X224_RESTRICTED_ADMIN_MODE_REQUIRED) {
-        snprintf(extra, sizeof(extra), ", Restricted Admin mode");
+        rd_format(extra, sizeof(extra), ", Restricted Admin mode");
     } else if (f->req_flags & RD_X224_REDIRECTED_AUTHENTICATION_MODE_REQUIRED) {
-        snprintf(extra, sizeof(extra), ", Remote Credential Guard");
+        rd_format(extra, sizeof(extra), ", Remote Credential Guard");
     }
     rd_x224_protocols_str(f->requested, prot, sizeof(prot));
     rd_conn_event(c, p, RD_DIR_C2S, RD_EV_DATA, "X.224 Connection Request: %s%s%s%s%s",

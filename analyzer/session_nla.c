@@ -30,6 +30,7 @@
 #include "session_int.h"
 #include "spnego.h"
 #include "t124.h"
+#include "textfmt.h"
 #include "tpkt.h"
 #include "x224.h"
 
@@ -222,10 +223,10 @@ static void on_krb(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p
     }
     d->has_krb = true;
     if (m.has_realm) {
-        snprintf(d->krb_realm, sizeof(d->krb_realm), "%.120s", m.realm);
+        rd_format(d->krb_realm, sizeof(d->krb_realm), "%.120s", m.realm);
     }
     if (m.sname.present) {
-        snprintf(d->krb_sname, sizeof(d->krb_sname), "%.120s", m.sname.text);
+        rd_format(d->krb_sname, sizeof(d->krb_sname), "%.120s", m.sname.text);
     }
     if (m.msg_type == RD_KRB_ERROR_MSG && m.has_error_code) {
         f->nego = RD_NEGO_KRB_ERROR;

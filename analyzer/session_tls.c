@@ -24,6 +24,7 @@
 
 #include "keylog.h"
 #include "session_int.h"
+#include "textfmt.h"
 #include "tls.h"
 #include "tlsdec.h"
 #include "x224.h"
@@ -148,7 +149,7 @@ static void dec_setup(struct rd_conn *c, const struct rd_packet *p)
         dec_give_up(c, p, why, true);
         return;
     }
-    snprintf(s->dec.key_source, sizeof(s->dec.key_source), "%s", rd_tlsdec_key_source(d));
+    rd_format(s->dec.key_source, sizeof(s->dec.key_source), "%s", rd_tlsdec_key_source(d));
 }
 
 /* A plaintext handshake message (4-byte header included), in wire order. */
@@ -194,7 +195,7 @@ static bool dec_record(struct rd_conn *c, enum rd_dir dir, const struct rd_packe
     if (rd_tlsdec_record(d, dir == RD_DIR_C2S, r->content_type, r->fragment.p, r->fragment.len, buf,
                          sizeof(buf), outlen, inner) != 0) {
         char why[RD_EVENT_TEXT];
-        snprintf(why, sizeof(why), "%s", rd_tlsdec_error(d));
+        rd_format(why, sizeof(why), "%s", rd_tlsdec_error(d));
         dec_give_up(c, p, why, before == 0);
         return false;
     }
@@ -356,8 +357,8 @@ static void judge_certificate(struct rd_conn *c, const struct rd_packet *p,
     }
     t->leaf = leaf;
     if (parse_cached(cert->certs[0], leaf, &diag) != RD_OK) {
-        snprintf(t->cert_error, sizeof(t->cert_error), "%s %s",
-                 diag.field != NULL ? diag.field : "certificate", rd_why_name(diag.why));
+        rd_format(t->cert_error, sizeof(t->cert_error), "%s %s",
+                  diag.field != NULL ? diag.field : "certificate", rd_why_name(diag.why));
         rd_conn_event(c, p, RD_DIR_S2C, RD_EV_MALFORMED, "server certificate does not parse: %s",
                       t->cert_error);
         return;
@@ -376,7 +377,7 @@ static void judge_certificate(struct rd_conn *c, const struct rd_packet *p,
         if (gmtime_r(&na, &tm) != NULL) {
             strftime(when, sizeof(when), "%Y-%m-%d", &tm);
         } else {
-            snprintf(when, sizeof(when), "?");
+            rd_format(when, sizeof(when), "?");
         }
     }
     rd_conn_event(c, p, RD_DIR_S2C, RD_EV_DATA,

@@ -7,12 +7,15 @@
 #include "config.h"
 
 #include <check.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "report.h"
+#include "textfmt.h"
 
 /* No ck_assert per value (Check records a mark per assertion): the first
  * difference is kept and asserted once. */
@@ -153,6 +156,84 @@ START_TEST(json_string_escapes_like_the_reference)
 }
 END_TEST
 
+/* rd_format and snprintf into buffers of each size (bytes behind the size
+ * included): the same return value and the same bytes. */
+static const size_t fmt_sizes[] = {0, 1, 2, 3, 5, 8, 17, 64, 300};
+
+#define SAME_AS_SNPRINTF(...)                                                                      \
+    do {                                                                                           \
+        for (size_t i_ = 0; i_ < sizeof fmt_sizes / sizeof fmt_sizes[0]; i_++) {                   \
+            char want_[320], got_[320];                                                            \
+            int nw_, ng_;                                                                          \
+            memset(want_, 'Z', sizeof want_);                                                      \
+            memset(got_, 'Z', sizeof got_);                                                        \
+            nw_ = snprintf(fmt_sizes[i_] ? want_ : NULL, fmt_sizes[i_], __VA_ARGS__);              \
+            ng_ = rd_format(fmt_sizes[i_] ? got_ : NULL, fmt_sizes[i_], __VA_ARGS__);              \
+            ck_assert_msg(nw_ == ng_, "%s, size %zu: snprintf %d, rd_format %d", #__VA_ARGS__,     \
+                          fmt_sizes[i_], nw_, ng_);                                                \
+            ck_assert_msg(memcmp(want_, got_, sizeof want_) == 0,                                  \
+                          "%s, size %zu: \"%.80s\" vs \"%.80s\"", #__VA_ARGS__, fmt_sizes[i_],     \
+                          want_, got_);                                                            \
+        }                                                                                          \
+    } while (0)
+
+START_TEST(format_matches_snprintf)
+{
+    static const long long ints[] = {0,
+                                     1,
+                                     -1,
+                                     7,
+                                     9,
+                                     10,
+                                     99,
+                                     100,
+                                     255,
+                                     256,
+                                     4095,
+                                     65535,
+                                     65536,
+                                     2147483647LL,
+                                     -2147483647LL - 1,
+                                     4294967295LL,
+                                     9223372036854775807LL,
+                                     -9223372036854775807LL - 1};
+    const char *none = NULL;
+
+    SAME_AS_SNPRINTF("plain text, no conversion");
+    SAME_AS_SNPRINTF("%s", "");
+    SAME_AS_SNPRINTF("");
+    SAME_AS_SNPRINTF("100%% of %s", "it");
+    SAME_AS_SNPRINTF("[%s] [%10s] [%3s] [%.2s] [%.*s] [%5.1s]", "abc", "abc", "abcdef", "abc", 4,
+                     "abcdefgh", "xyz");
+    SAME_AS_SNPRINTF("%.*s|%.0s|%.*s", 0, "abc", "abc", 3, "a");
+    SAME_AS_SNPRINTF("%c%c%5c|", 'a', 'Z', 'q');
+    SAME_AS_SNPRINTF("a%cb", 0);
+    SAME_AS_SNPRINTF("%s then %s", "a string longer than a few of the buffers above", "more");
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        long long v = ints[i];
+        SAME_AS_SNPRINTF("%d %i %5d %05d %02d %1d", (int)v, (int)v, (int)v, (int)v, (int)v, (int)v);
+        SAME_AS_SNPRINTF("%u %x %X %08x %02X %4u", (unsigned)v, (unsigned)v, (unsigned)v,
+                         (unsigned)v, (unsigned)v, (unsigned)v);
+        SAME_AS_SNPRINTF("%ld %lu %lx %020ld", (long)v, (unsigned long)v, (unsigned long)v,
+                         (long)v);
+        SAME_AS_SNPRINTF("%lld %llu %llx %llX %021lld", v, (unsigned long long)v,
+                         (unsigned long long)v, (unsigned long long)v, v);
+        SAME_AS_SNPRINTF("%zu %zx %zd", (size_t)v, (size_t)v, (ssize_t)v);
+        SAME_AS_SNPRINTF("%hu %hd %hx %hhu %hhd %02hhx", (unsigned short)v, (short)v,
+                         (unsigned short)v, (unsigned char)v, (signed char)v, (unsigned char)v);
+    }
+    /* Handed to vsnprintf: floating point, flags and forms not formatted here. */
+    SAME_AS_SNPRINTF("%.3f ms, %s", 1.0005, "after");
+    SAME_AS_SNPRINTF("%s %g %e", "x", 0.1, 12345.678);
+    SAME_AS_SNPRINTF("[%-6s] [%+d] [% d] [%#x] [%*d] [%.3d]", "ab", 5, 5, 255, 4, 7, 7);
+    SAME_AS_SNPRINTF("%u then %-4u|", 3u, 4u);
+    SAME_AS_SNPRINTF("%s and %s", "first", none);
+    SAME_AS_SNPRINTF("%.*s", -1, "negative precision");
+    SAME_AS_SNPRINTF("%p", (void *)&ints);
+    SAME_AS_SNPRINTF("%jd %td", (intmax_t)-5, (ptrdiff_t)6);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -161,6 +242,7 @@ static Suite *report_suite(void)
     tcase_add_test(t, fixed_matches_printf);
     tcase_add_test(t, fixed_respects_the_buffer);
     tcase_add_test(t, json_string_escapes_like_the_reference);
+    tcase_add_test(t, format_matches_snprintf);
     tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     return s;
