@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "cursor.h"
+#include "textfmt.h"
 
 /* Ethertypes. */
 #define ETH_IPV4   0x0800
@@ -957,7 +958,10 @@ void rd_addr_format(const struct rd_addr *a, char *buf, size_t size)
         return;
     }
     if (a->family == 4) {
-        s = inet_ntop(AF_INET, a->a, buf, (socklen_t)size);
+        /* inet_ntop's dotted quad, without its cost (reports print two per
+         * connection). */
+        int n = rd_format(buf, size, "%u.%u.%u.%u", a->a[0], a->a[1], a->a[2], a->a[3]);
+        s = n >= 0 && (size_t)n < size ? buf : NULL;
     } else if (a->family == 6) {
         s = inet_ntop(AF_INET6, a->a, buf, (socklen_t)size);
     }

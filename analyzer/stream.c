@@ -74,6 +74,23 @@ static void clear_held(struct rd_stream *s, uint32_t seq)
     s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
 }
 
+/* Clear the held bits of ring indexes i .. i + n - 1 (no wrap): whole map
+ * bytes at once, single bits at the ends. */
+static void clear_range(struct rd_stream *s, uint32_t i, size_t n)
+{
+    for (; n > 0 && (i & 7u) != 0; i++, n--) {
+        s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+    }
+    if (n >= 8) {
+        memset(s->win_map + (i >> 3), 0, n >> 3);
+        i += (uint32_t)(n & ~(size_t)7u);
+        n &= 7u;
+    }
+    for (; n > 0; i++, n--) {
+        s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+    }
+}
+
 /*
  * Distance from from to the first byte whose held bit equals want, looking at
  * no more than limit bytes; returns limit when there is none.  Whole map bytes
@@ -217,9 +234,7 @@ static void emit_held(struct rd_stream *s, size_t n, const struct sink *k)
         if (piece > n) {
             piece = n;
         }
-        for (size_t j = 0; j < piece; j++) {
-            clear_held(s, s->next_seq + (uint32_t)j);
-        }
+        clear_range(s, i, piece);
         s->win_held -= (uint32_t)piece;
         n -= piece;
         /* The bytes stay in the ring until the next store; the callback reads them now. */
