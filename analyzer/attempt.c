@@ -24,8 +24,9 @@ int rd_attempts_init(struct rd_attempts *a)
 {
     memset(a, 0, sizeof(*a));
     a->open = calloc(RD_ATTEMPT_ACTIVE, sizeof(*a->open));
+    a->slot = calloc(RD_ATTEMPT_ACTIVE, sizeof(*a->slot));
     a->done = calloc(RD_ATTEMPT_LISTED, sizeof(*a->done));
-    if (a->open == NULL || a->done == NULL) {
+    if (a->open == NULL || a->slot == NULL || a->done == NULL) {
         rd_attempts_free(a);
         return -1;
     }
@@ -35,8 +36,10 @@ int rd_attempts_init(struct rd_attempts *a)
 void rd_attempts_free(struct rd_attempts *a)
 {
     free(a->open);
+    free(a->slot);
     free(a->done);
     a->open = NULL;
+    a->slot = NULL;
     a->done = NULL;
 }
 
@@ -59,6 +62,7 @@ static void close_at(struct rd_attempts *a, size_t i)
         }
     }
     a->open[i] = a->open[--a->n_open];
+    a->slot[i] = a->slot[a->n_open];
 }
 
 /* Close what can no longer grow: silent for longer than the gap. */
@@ -67,7 +71,7 @@ static void close_stale(struct rd_attempts *a, int64_t now)
     size_t i = 0;
 
     while (i < a->n_open) {
-        if (now - a->open[i].last_end_ts > RD_ATTEMPT_GAP_NS) {
+        if (now - a->slot[i].last_end_ts > RD_ATTEMPT_GAP_NS) {
             close_at(a, i);
         } else {
             i++;
@@ -169,8 +173,8 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
     }
     for (size_t i = 0; i < a->n_open; i++) {
         struct rd_attempt *o = &a->open[i];
-        if (o->key == key && o->sport == c->sport && rd_addr_eq(&o->cli, &c->cli) &&
-            rd_addr_eq(&o->srv, &c->srv) && c->first_ts - o->last_end_ts <= RD_ATTEMPT_GAP_NS) {
+        if (a->slot[i].key == key && c->first_ts - a->slot[i].last_end_ts <= RD_ATTEMPT_GAP_NS &&
+            o->sport == c->sport && rd_addr_eq(&o->cli, &c->cli) && rd_addr_eq(&o->srv, &c->srv)) {
             t = o;
             break;
         }
@@ -202,6 +206,7 @@ uint64_t rd_attempts_add(struct rd_attempts *a, const struct rd_conn *c, const s
     if (c->last_ts > t->last_end_ts) {
         t->last_end_ts = c->last_ts;
     }
+    a->slot[t - a->open] = (struct rd_attempt_slot){t->key, t->last_end_ts};
     t->last_ok = v->outcome == RD_OUTCOME_OK;
     if (v->outcome == RD_OUTCOME_FAILED) {
         t->failed++;

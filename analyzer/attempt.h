@@ -37,8 +37,16 @@ struct rd_attempt {
     char story[RD_ATTEMPT_STORY]; /* how it unfolded, in words */
 };
 
+/* What finding an open attempt reads of each, packed: the scan over
+ * thousands of open attempts then touches a few cache lines, not one each. */
+struct rd_attempt_slot {
+    uint64_t key;
+    int64_t last_end_ts;
+};
+
 struct rd_attempts {
-    struct rd_attempt *open; /* RD_ATTEMPT_ACTIVE */
+    struct rd_attempt *open;      /* RD_ATTEMPT_ACTIVE */
+    struct rd_attempt_slot *slot; /* slot[i] mirrors open[i] */
     size_t n_open;
     struct rd_attempt *done; /* RD_ATTEMPT_LISTED: multi-connection or failed ones */
     size_t n_done;
