@@ -575,12 +575,11 @@ static bool take_frame(struct rd_capture *cap, const struct rd_portset *ports,
             return false;
         }
         if (peeked && (rd_portset_has(ports, sport) || rd_portset_has(ports, dport))) {
-            *pkt = (struct rd_packet){.frame = pkt->frame,
-                                      .ts_ns = pkt->ts_ns,
-                                      .caplen = h->caplen,
-                                      .wirelen = h->len,
-                                      .payload = data,
-                                      .paylen = h->caplen};
+            /* A raw record carries these fields only (rd_pktq_append). */
+            pkt->caplen = h->caplen;
+            pkt->wirelen = h->len;
+            pkt->payload = data;
+            pkt->paylen = h->caplen;
             return true;
         }
         *raw = false;

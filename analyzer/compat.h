@@ -4,8 +4,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define RD_PREFETCH(addr)    __builtin_prefetch(addr)
 #else
 #define RD_PRINTF(fmt, args)
+#define RD_PREFETCH(addr) ((void)(addr))
 #endif
 
 #endif

@@ -747,6 +747,26 @@ bool rd_decode_dlt_supported(int dlt)
 }
 
 /*
+ * Every field of *out zero but the frame number and time (set by the caller)
+ * and the lengths.  Copied from a blank packet rather than zero-filled: for a
+ * structure of this size GCC zero-fills with `rep stos`, whose start-up cost
+ * was a tenth of the reading thread's time per frame.
+ */
+static const struct rd_packet blank_packet;
+
+static void start_packet(struct rd_packet *out, uint32_t caplen, uint32_t wirelen)
+{
+    uint64_t frame = out->frame;
+    int64_t ts_ns = out->ts_ns;
+
+    memcpy(out, &blank_packet, sizeof(*out));
+    out->frame = frame;
+    out->ts_ns = ts_ns;
+    out->caplen = caplen;
+    out->wirelen = wirelen;
+}
+
+/*
  * The frame nearly every packet of an RDP capture is: Ethernet without tags,
  * IPv4 without options, TCP, not a fragment, its headers captured and its
  * lengths consistent.  Read in one pass, with the result the general path
@@ -782,27 +802,22 @@ static bool fast_ether_ipv4_tcp(const uint8_t *data, uint32_t caplen, size_t wir
     if (hlen < TCP_MIN_HDR || hlen > ip_payload || !rd_cur_take(&c, hlen - TCP_MIN_HDR, &opts)) {
         return false;
     }
-    *out = (struct rd_packet){
-        .frame = out->frame,
-        .ts_ns = out->ts_ns,
-        .caplen = caplen,
-        .wirelen = (uint32_t)wire,
-        .ttl = (uint8_t)(w[2] >> 24),
-        .has_ipid = true,
-        .ipid = (uint16_t)(w[1] >> 16),
-        .ip_df = (w[1] & 0x4000u) != 0,
-        .l4 = RD_L4_TCP,
-        .sport = (uint16_t)(w[5] >> 16),
-        .dport = (uint16_t)(w[5] & 0xffffu),
-        .seq = w[6],
-        .ack = w[7],
-        .flags = (uint8_t)((w[8] >> 16) & 0xffu),
-        .win = (uint16_t)(w[8] & 0xffffu),
-        .tcp_csum = (uint16_t)(w[9] >> 16),
-        .payload = c.p,
-        .paylen = (uint32_t)c.len,
-        .paylen_wire = (uint32_t)(ip_payload - hlen),
-    };
+    start_packet(out, caplen, (uint32_t)wire);
+    out->ttl = (uint8_t)(w[2] >> 24);
+    out->has_ipid = true;
+    out->ipid = (uint16_t)(w[1] >> 16);
+    out->ip_df = (w[1] & 0x4000u) != 0;
+    out->l4 = RD_L4_TCP;
+    out->sport = (uint16_t)(w[5] >> 16);
+    out->dport = (uint16_t)(w[5] & 0xffffu);
+    out->seq = w[6];
+    out->ack = w[7];
+    out->flags = (uint8_t)((w[8] >> 16) & 0xffu);
+    out->win = (uint16_t)(w[8] & 0xffffu);
+    out->tcp_csum = (uint16_t)(w[9] >> 16);
+    out->payload = c.p;
+    out->paylen = (uint32_t)c.len;
+    out->paylen_wire = (uint32_t)(ip_payload - hlen);
     out->src.family = 4;
     out->dst.family = 4;
     put_be32(out->src.a, w[3]);
@@ -845,12 +860,7 @@ enum rd_decode_result rd_decode_frame_general(int dlt, const uint8_t *data, uint
     uint16_t frag = 0;
     enum rd_decode_result r;
 
-    *out = (struct rd_packet){
-        .frame = out->frame,
-        .ts_ns = out->ts_ns,
-        .caplen = caplen,
-        .wirelen = wirelen,
-    };
+    start_packet(out, caplen, wirelen);
     rd_cur_init(&c, data, caplen);
 
     switch (dlt) {

@@ -3,6 +3,8 @@
 
 #include "pktq.h"
 
+#include "compat.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +230,14 @@ bool rd_pktq_next(struct rd_pktq_chunk *ch, struct rd_pktq_item *it)
     }
     at += ALIGN8((size_t)h->bytes);
     ch->read_pos = (size_t)(at - ch->buf);
+    /* The next record was written by the other core: ask for its first lines
+     * now, while this one is analysed. */
+    if (ch->read_pos < ch->used) {
+        RD_PREFETCH(at);
+        RD_PREFETCH(at + 64);
+        RD_PREFETCH(at + 128);
+        RD_PREFETCH(at + 192);
+    }
     return true;
 }
 
