@@ -214,6 +214,7 @@ struct rd_conn {
 
     /* flow table links */
     struct rd_conn *hnext;         /* hash chain */
+    uint64_t hkey;                 /* the flow table's hash of the tuple */
     struct rd_conn *lprev, *lnext; /* idle order, least recently seen first */
     uint8_t lclass;                /* the idle list it is on (enum rd_flow_class) */
 };

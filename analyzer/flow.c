@@ -1,8 +1,11 @@
 /*
  * flow.c - the flow table (DESIGN.md "flow table").
  *
- * Chained hashing over a power-of-two bucket array sized for the cap, and a
- * doubly linked list in last-seen order.  Lookup hashes the tuple so that both
+ * Chained hashing over a power-of-two bucket array, and a doubly linked list
+ * in last-seen order.  The array starts small and doubles while the
+ * connections outnumber half its buckets, up to twice the cap: a capture with
+ * a few hundred connections open keeps its buckets in the cache instead of
+ * spreading lookups over a quarter of a megabyte.  Lookup hashes the tuple so that both
  * directions land in the same bucket, then compares each orientation.
  */
 #include "config.h"
@@ -36,10 +39,10 @@ static uint64_t addr_hash(const struct rd_addr *a, uint16_t port)
 }
 
 /* Symmetric: the same for (a, b) and (b, a). */
-static size_t tuple_bucket(const struct rd_flow_table *t, const struct rd_addr *a, uint16_t ap,
-                           const struct rd_addr *b, uint16_t bp)
+static uint64_t tuple_hash(const struct rd_addr *a, uint16_t ap, const struct rd_addr *b,
+                           uint16_t bp)
 {
-    return (size_t)((addr_hash(a, ap) + addr_hash(b, bp)) & (t->nbuckets - 1));
+    return addr_hash(a, ap) + addr_hash(b, bp);
 }
 
 static bool addr_same(const struct rd_addr *a, const struct rd_addr *b)
@@ -47,20 +50,23 @@ static bool addr_same(const struct rd_addr *a, const struct rd_addr *b)
     return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
 
+#define FIRST_BUCKETS 64
+
 int rd_flow_init(struct rd_flow_table *t, size_t cap, char *errbuf, size_t errsize)
 {
-    size_t n = 64;
+    size_t n = FIRST_BUCKETS;
 
     memset(t, 0, sizeof(*t));
     while (n < cap * 2 && n < ((size_t)1 << 30)) {
         n <<= 1;
     }
-    t->buckets = calloc(n, sizeof(*t->buckets));
+    t->max_buckets = n;
+    t->buckets = calloc(FIRST_BUCKETS, sizeof(*t->buckets));
     if (t->buckets == NULL) {
         snprintf(errbuf, errsize, "out of memory for a flow table of %zu connections", cap);
         return -1;
     }
-    t->nbuckets = n;
+    t->nbuckets = FIRST_BUCKETS;
     t->cap = cap;
     t->next_id = 1;
     return 0;
@@ -75,9 +81,12 @@ void rd_flow_free(struct rd_flow_table *t)
 struct rd_conn *rd_flow_lookup(struct rd_flow_table *t, const struct rd_packet *p,
                                bool *from_client)
 {
-    size_t b = tuple_bucket(t, &p->src, p->sport, &p->dst, p->dport);
+    uint64_t h = tuple_hash(&p->src, p->sport, &p->dst, p->dport);
 
-    for (struct rd_conn *c = t->buckets[b]; c != NULL; c = c->hnext) {
+    for (struct rd_conn *c = t->buckets[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
+        if (c->hkey != h) {
+            continue;
+        }
         if (c->cport == p->sport && c->sport == p->dport && addr_same(&c->cli, &p->src) &&
             addr_same(&c->srv, &p->dst)) {
             *from_client = true;
@@ -147,6 +156,31 @@ bool rd_flow_full(const struct rd_flow_table *t)
     return t->count >= t->cap;
 }
 
+/* Twice the buckets, every connection rehashed; on allocation failure the
+ * table keeps its size (chains get longer, nothing is lost). */
+static void grow(struct rd_flow_table *t)
+{
+    size_t n = t->nbuckets * 2;
+    struct rd_conn **nb = calloc(n, sizeof(*nb));
+
+    if (nb == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < t->nbuckets; i++) {
+        struct rd_conn *c = t->buckets[i];
+        while (c != NULL) {
+            struct rd_conn *next = c->hnext;
+            size_t b = (size_t)c->hkey & (n - 1);
+            c->hnext = nb[b];
+            nb[b] = c;
+            c = next;
+        }
+    }
+    free(t->buckets);
+    t->buckets = nb;
+    t->nbuckets = n;
+}
+
 struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *p, bool from_client)
 {
     struct rd_conn *c = calloc(1, sizeof(*c));
@@ -172,7 +206,11 @@ struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *
     c->rtt_ns = -1;
     c->first_frame = p->frame;
     c->first_ts = p->ts_ns;
-    b = tuple_bucket(t, &c->cli, c->cport, &c->srv, c->sport);
+    if ((t->count + 1) * 2 > t->nbuckets && t->nbuckets < t->max_buckets) {
+        grow(t);
+    }
+    c->hkey = tuple_hash(&c->cli, c->cport, &c->srv, c->sport);
+    b = (size_t)c->hkey & (t->nbuckets - 1);
     c->hnext = t->buckets[b];
     t->buckets[b] = c;
     list_append(t, c);
@@ -190,7 +228,7 @@ void rd_flow_touch(struct rd_flow_table *t, struct rd_conn *c)
 
 void rd_flow_remove(struct rd_flow_table *t, struct rd_conn *c)
 {
-    size_t b = tuple_bucket(t, &c->cli, c->cport, &c->srv, c->sport);
+    size_t b = (size_t)c->hkey & (t->nbuckets - 1);
     struct rd_conn **pp = &t->buckets[b];
 
     while (*pp != NULL && *pp != c) {

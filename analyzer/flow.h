@@ -15,7 +15,8 @@
 
 struct rd_flow_table {
     struct rd_conn **buckets;
-    size_t nbuckets; /* power of two */
+    size_t nbuckets; /* power of two, grown with the count up to max_buckets */
+    size_t max_buckets;
     size_t count;
     size_t cap;
     /* One idle list per timeout class (enum rd_flow_class), each in last-seen
