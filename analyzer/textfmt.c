@@ -59,10 +59,18 @@ static void integer(struct out *o, uint64_t mag, bool neg, unsigned base, bool u
     char tmp[24];
     size_t len = 0, total;
 
-    do {
-        tmp[sizeof(tmp) - 1 - len++] = digits[mag % base];
-        mag /= base;
-    } while (mag != 0);
+    /* Constant divisors: the compiler multiplies instead of dividing. */
+    if (base == 10) {
+        do {
+            tmp[sizeof(tmp) - 1 - len++] = (char)('0' + mag % 10);
+            mag /= 10;
+        } while (mag != 0);
+    } else {
+        do {
+            tmp[sizeof(tmp) - 1 - len++] = digits[mag & 15];
+            mag >>= 4;
+        } while (mag != 0);
+    }
     total = len + (neg ? 1 : 0);
     if (!zero && width > total) {
         pad(o, ' ', width - total);
