@@ -72,10 +72,33 @@ struct rd_sig {
     int64_t ts_ns;
 };
 
-/* Per-direction TCP facts. */
+/* Per-direction TCP facts.  What every packet reads or writes comes first and
+ * fills two cache lines; the analysis of a packet touches some twenty lines of
+ * connection state, and with thousands of connections open those come from
+ * the shared cache, not the core's own. */
 struct rd_tcpdir {
     uint64_t packets;
-    uint64_t bytes;      /* payload bytes on the wire */
+    uint64_t bytes; /* payload bytes on the wire */
+    int64_t first_ts, last_ts;
+    int64_t last_data_ts; /* last segment with payload */
+    uint64_t last_data_frame;
+    uint64_t unacked_frame;   /* first data frame sent since everything was acknowledged */
+    uint64_t first_ooo_frame; /* first segment that arrived ahead of a hole */
+    uint64_t hole_ack_frame;  /* the peer's first ACK that reported the hole (a dup ACK) */
+    uint64_t ring_csums[RD_DUP_RING / 4]; /* ring[i].csum in 16-bit lane i % 4 of word i / 4 */
+    uint32_t highest_ack;                 /* highest ACK this side sent */
+    uint32_t seq_end;                     /* highest seq + len sent (a FIN counts one) */
+    unsigned ring_pos;
+    uint16_t max_seg; /* largest payload sent */
+    uint16_t ipid_last;
+    uint8_t ttl_first, ttl_min, ttl_max;
+    bool have_ttl;
+    bool have_ipid;
+    bool ipid_zero; /* every IP ID seen so far was 0 (DF hosts such as Linux for SYN-ACK) */
+    bool acked_any;
+    bool fin_sent;
+    bool seq_any;
+
     uint32_t retrans;    /* retransmitted segments (data) */
     uint32_t syn_count;  /* SYNs (or SYN-ACKs) sent */
     uint32_t duplicates; /* frames captured twice */
@@ -85,29 +108,10 @@ struct rd_tcpdir {
     uint32_t full_size_retrans; /* retransmissions of MSS-sized segments */
     uint64_t first_full_retrans_frame;
     int64_t first_full_retrans_ts;
-    uint64_t unacked_frame; /* first data frame sent since everything was acknowledged */
     int64_t unacked_ts;
-    uint64_t first_ooo_frame; /* first segment that arrived ahead of a hole */
     int64_t first_ooo_ts;
-    uint64_t hole_ack_frame; /* the peer's first ACK that reported the hole (a dup ACK) */
-    uint16_t max_seg;        /* largest payload sent */
-    uint16_t mss;            /* MSS option announced */
-    bool have_ttl;
-    uint8_t ttl_first, ttl_min, ttl_max;
-    bool have_ipid;
-    uint16_t ipid_last;
-    bool ipid_zero; /* every IP ID seen so far was 0 (DF hosts such as Linux for SYN-ACK) */
-    int64_t first_ts, last_ts;
-    int64_t last_data_ts; /* last segment with payload */
-    uint64_t last_data_frame;
-    uint32_t highest_ack; /* highest ACK this side sent */
-    bool acked_any;
-    uint32_t seq_end; /* highest seq + len sent (a FIN counts one) */
-    bool fin_sent;
-    bool seq_any;
+    uint16_t mss; /* MSS option announced */
     struct rd_sig ring[RD_DUP_RING];
-    unsigned ring_pos;
-    uint64_t ring_csums[RD_DUP_RING / 4]; /* ring[i].csum in 16-bit lane i % 4 of word i / 4 */
 };
 
 /* One FIN or RST, as the close logic needs it. */
@@ -153,36 +157,44 @@ struct rd_secrets {
 };
 
 struct rd_conn {
-    uint64_t id; /* 1-based, in order of first packet */
-    struct rd_addr cli, srv;
+    /* What every packet reads or writes, together (see struct rd_tcpdir). */
+    uint64_t hkey;                 /* the flow table's hash of the tuple */
+    struct rd_conn *hnext;         /* hash chain */
+    struct rd_conn *lprev, *lnext; /* idle order, least recently seen first */
     uint16_t cport, sport;
+    uint8_t lclass;   /* the idle list it is on (enum rd_flow_class) */
+    uint8_t last_dir; /* who sent the last packet */
+    bool established;
+    bool closed; /* RST seen or both FINs seen */
+    struct rd_addr cli, srv;
+    uint64_t last_frame;
+    int64_t last_ts;
+    int64_t gap_ns;             /* silence before the current packet */
+    int64_t prev_gap_ns;        /* silence before the previous packet */
+    int64_t max_gap_ns;         /* longest silence between two packets */
+    struct rd_session *session; /* allocated with the first payload byte */
+
+    uint64_t id; /* 1-based, in order of first packet */
+    uint64_t first_frame;
+    int64_t first_ts;
     bool start_seen;  /* the client's SYN was captured */
     bool srv_by_port; /* roles guessed from the port, not from a SYN */
     bool evicted;     /* finished early because the table was full */
-
-    uint64_t first_frame, last_frame;
-    int64_t first_ts, last_ts;
 
     struct rd_tcpdir tcp[2];
     struct rd_stream stream[2];
     uint64_t synack_frame;
     int64_t syn_ts, synack_ts;
     int64_t rtt_ns; /* SYN-ACK to ACK on the client side, or SYN to SYN-ACK; -1 unknown */
-    bool established;
-    bool syn_rst;                   /* the SYN was answered by a RST */
+    bool syn_rst;   /* the SYN was answered by a RST */
     struct rd_closepkt first_close; /* first FIN or RST (kind NONE when none) */
     struct rd_closepkt last_rst;
     uint32_t rst_count[2];
     uint32_t fin_count[2];
     bool fin_seen[2];
-    bool closed; /* RST seen or both FINs seen */
     int64_t closed_ts;
 
     /* What the path diagnosis needs (who really sent the close, silences, ICMP). */
-    int64_t gap_ns;      /* silence before the current packet */
-    int64_t prev_gap_ns; /* silence before the previous packet */
-    uint8_t last_dir;    /* who sent the last packet */
-    int64_t max_gap_ns;  /* longest silence between two packets */
     uint64_t max_gap_end_frame;
     int64_t close_prev_gap_ns; /* silence before the packet that preceded the first close */
     int64_t close_resp_ns;     /* from that packet to the first close */
@@ -197,7 +209,6 @@ struct rd_conn {
     uint64_t icmp_frame;
     int64_t icmp_ts;
 
-    struct rd_session *session;       /* allocated with the first payload byte */
     const struct rd_secrets *secrets; /* the run's keys, or NULL */
     /* The client's DNS and Kerberos around this connection: set while the
      * connection is being finished (diagnosis and reports), NULL otherwise. */
@@ -211,12 +222,6 @@ struct rd_conn {
     bool finished;
     bool ended_by_capture; /* still open at end of input */
     int64_t end_ts;        /* the capture's clock when the connection was finished */
-
-    /* flow table links */
-    struct rd_conn *hnext;         /* hash chain */
-    uint64_t hkey;                 /* the flow table's hash of the tuple */
-    struct rd_conn *lprev, *lnext; /* idle order, least recently seen first */
-    uint8_t lclass;                /* the idle list it is on (enum rd_flow_class) */
 };
 
 /* Append a timeline event (formatted); counted as dropped when the timeline is full. */
