@@ -721,8 +721,9 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     d->last_frame = p != NULL ? p->frame : d->last_frame;
     d->last_ts = p != NULL ? p->ts_ns : d->last_ts;
     if (s->counting_only || d->desync) {
-        if (s->counting_only) {
+        if (s->counting_only && !s->released) {
             release_buffers(s);
+            s->released = true;
         }
         return;
     }
@@ -764,6 +765,7 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     }
     if (s->counting_only) {
         release_buffers(s);
+        s->released = true;
     } else if (d->len == 0 && d->buf != NULL) {
         free(d->buf); /* held only while a PDU is incomplete */
         d->buf = NULL;

@@ -304,19 +304,20 @@ struct rd_dec_stream {
 };
 
 struct rd_session_dir {
-    uint8_t *buf; /* RD_SESSION_BUF bytes, allocated on first data */
+    /* What every segment updates, first. */
+    uint64_t bytes; /* bytes delivered in order */
+    uint64_t last_frame;
+    int64_t last_ts;
+    bool desync;   /* a gap or malformed framing: this direction stopped parsing */
+    bool overflow; /* a PDU larger than the buffer: this direction stopped parsing */
+    bool tls;      /* this direction carries TLS records */
+    uint8_t *buf;  /* RD_SESSION_BUF bytes, allocated on first data */
     size_t len;
     uint8_t *hs; /* TLS handshake messages spanning records */
     size_t hs_len;
-    bool overflow;  /* a PDU larger than the buffer: this direction stopped parsing */
-    bool desync;    /* a gap or malformed framing: this direction stopped parsing */
-    bool tls;       /* this direction carries TLS records */
-    uint64_t bytes; /* bytes delivered in order */
-    uint64_t pdus;  /* PDUs framed */
+    uint64_t pdus; /* PDUs framed */
     uint64_t first_frame;
     int64_t first_ts;
-    uint64_t last_frame;
-    int64_t last_ts;
     enum rd_first_bytes first;
     char first_text[48]; /* printable start of the first bytes */
 };
@@ -324,6 +325,7 @@ struct rd_session_dir {
 struct rd_session {
     enum rd_phase phase;
     bool counting_only; /* active: buffers released, counters only */
+    bool released;      /* counting only, and the buffers are freed */
     struct rd_session_dir dir[2];
     struct rd_x224_facts x224;
     struct rd_mcs_facts mcs;
