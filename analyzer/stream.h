@@ -64,14 +64,21 @@ enum rd_seg_kind {
 };
 
 struct rd_stream {
+    /* What every segment and ACK reads, first (see struct rd_tcpdir). */
     bool have_base; /* next_seq is known (SYN seen, or first data) */
     bool syn_seen;
     bool fin_seen;
     bool buffering;     /* false after rd_stream_stop_buffering: count only */
+    bool in_delivery;   /* inside a call that runs the callback (defers the free) */
     uint32_t isn;       /* initial sequence number when the SYN was seen */
     uint32_t next_seq;  /* next byte the consumer expects */
     uint32_t fin_seq;   /* sequence number of the FIN */
+    uint32_t win_held;  /* bytes currently held in the reorder window */
     uint64_t delivered; /* bytes delivered in order */
+    /* reorder window, allocated on first out-of-order segment */
+    uint8_t *win;     /* RD_STREAM_WINDOW bytes */
+    uint8_t *win_map; /* RD_STREAM_WINDOW / 8 bytes: one bit per byte held */
+
     uint64_t gap_bytes; /* bytes reported as gaps */
     uint32_t gaps;      /* gap events */
     uint32_t retrans_segments;
@@ -82,12 +89,6 @@ struct rd_stream {
     uint32_t keepalives;        /* RD_SEG_KEEPALIVE segments */
     uint64_t after_fin_bytes;   /* bytes sent at or after the first FIN: dropped */
     uint64_t unbuffered_bytes;  /* in-order bytes counted, not delivered, after stop_buffering */
-    bool in_delivery;           /* inside a call that runs the callback (defers the free) */
-
-    /* reorder window, allocated on first out-of-order segment */
-    uint8_t *win;      /* RD_STREAM_WINDOW bytes */
-    uint8_t *win_map;  /* RD_STREAM_WINDOW / 8 bytes: one bit per byte held */
-    uint32_t win_held; /* bytes currently held */
 };
 
 #ifdef RD_UNIT_TEST
