@@ -685,15 +685,21 @@ struct reader {
     struct rd_pktq q;
     struct rd_portset ports; /* the engine's, learned in step with it */
     enum split split;        /* RDPDIAG_READAHEAD=raw|decode fixes it (tests) */
+    unsigned raw_share;      /* of RAW_STEPS chunks, how many go raw (SPLIT_ADAPT) */
+    unsigned raw_acc;        /* spreads them evenly */
 };
 
 /*
- * Which side decodes is decided per chunk, by who waited for whom: when the
- * analysing thread found the queue empty, the reader is the slower side and
- * leaves the decode of the frames it can to the analyser (raw records); when
- * the reader found no free chunk, it decodes again.  Either way the output is
- * the same; only the balance of work between the two cores moves.
+ * Which side decodes is decided per chunk, by who waited for whom.  The share of
+ * chunks handed over raw (the analysing thread decodes them) moves one step per
+ * chunk: up when the analysing thread found the queue empty (the reader is the
+ * slower side), down when the reader found no free chunk; raw chunks are spread
+ * evenly over that share.  So the split settles where both threads are equally
+ * busy instead of swinging between all raw and all decoded.  Either way the
+ * output is the same; only the balance of work between the two cores moves.
  */
+#define RAW_STEPS 16
+
 static struct rd_pktq_chunk *next_chunk(struct reader *r, bool *raw_mode)
 {
     bool reader_waited = false, analyser_waited = false;
@@ -701,10 +707,17 @@ static struct rd_pktq_chunk *next_chunk(struct reader *r, bool *raw_mode)
 
     if (r->split != SPLIT_ADAPT) {
         *raw_mode = r->split == SPLIT_RAW;
-    } else if (reader_waited) {
-        *raw_mode = false;
-    } else if (analyser_waited) {
-        *raw_mode = true;
+        return ch;
+    }
+    if (reader_waited && r->raw_share > 0) {
+        r->raw_share--;
+    } else if (analyser_waited && !reader_waited && r->raw_share < RAW_STEPS) {
+        r->raw_share++;
+    }
+    r->raw_acc += r->raw_share;
+    *raw_mode = r->raw_acc >= RAW_STEPS;
+    if (*raw_mode) {
+        r->raw_acc -= RAW_STEPS;
     }
     return ch;
 }
