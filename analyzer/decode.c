@@ -749,8 +749,9 @@ bool rd_decode_dlt_supported(int dlt)
 /*
  * Every field of *out zero but the frame number and time (set by the caller)
  * and the lengths.  Copied from a blank packet rather than zero-filled: for a
- * structure of this size GCC zero-fills with `rep stos`, whose start-up cost
- * was a tenth of the reading thread's time per frame.
+ * structure of this size GCC zero-fills with `rep stos`, whose start-up costs
+ * more than the copy (perf put it at 44 % of the reading thread's per-frame
+ * function where a raw record was zero-filled the same way).
  */
 static const struct rd_packet blank_packet;
 

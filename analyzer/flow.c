@@ -5,8 +5,9 @@
  * in last-seen order.  The array starts small and doubles while the
  * connections outnumber half its buckets, up to twice the cap: a capture with
  * a few hundred connections open keeps its buckets in the cache instead of
- * spreading lookups over a quarter of a megabyte.  Lookup hashes the tuple so that both
- * directions land in the same bucket, then compares each orientation.
+ * spreading lookups over a quarter of a megabyte.  Lookup hashes the tuple so
+ * that both directions land in the same bucket (each connection keeps the
+ * hash), then compares each orientation.
  */
 #include "config.h"
 

@@ -3,10 +3,10 @@
 
 #include "pktq.h"
 
-#include "compat.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "compat.h"
 
 #define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
 

@@ -35,14 +35,14 @@ struct rd_pktq_counts {
  * for it to decode, with its bytes (the payload, or the whole captured frame)
  * copied behind it in the chunk.  counts is the reading side's counters as of
  * this frame (a raw frame's own decode excluded), or NULL when only the frame
- * count moved since the previous record: then frames is the frame number.
+ * count moved since the previous record: then frame is the frame count.
  */
 struct rd_pktq_item {
     bool raw;
     const struct rd_pktq_counts *counts;
+    uint64_t frame;              /* the frame number, either way */
     const struct rd_packet *pkt; /* decoded: the packet, its payload in the chunk */
     /* raw: */
-    uint64_t frame;
     int64_t ts_ns;
     uint32_t caplen, wirelen;
     const uint8_t *bytes;

@@ -68,10 +68,14 @@ static void set_held(struct rd_stream *s, uint32_t seq)
     s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] | (1u << (i & 7u)));
 }
 
+static void clear_index(struct rd_stream *s, uint32_t i)
+{
+    s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+}
+
 static void clear_held(struct rd_stream *s, uint32_t seq)
 {
-    uint32_t i = ring_index(seq);
-    s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+    clear_index(s, ring_index(seq));
 }
 
 /* Clear the held bits of ring indexes i .. i + n - 1 (no wrap): whole map
@@ -79,7 +83,7 @@ static void clear_held(struct rd_stream *s, uint32_t seq)
 static void clear_range(struct rd_stream *s, uint32_t i, size_t n)
 {
     for (; n > 0 && (i & 7u) != 0; i++, n--) {
-        s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+        clear_index(s, i);
     }
     if (n >= 8) {
         memset(s->win_map + (i >> 3), 0, n >> 3);
@@ -87,7 +91,7 @@ static void clear_range(struct rd_stream *s, uint32_t i, size_t n)
         n &= 7u;
     }
     for (; n > 0; i++, n--) {
-        s->win_map[i >> 3] = (uint8_t)(s->win_map[i >> 3] & ~(1u << (i & 7u)));
+        clear_index(s, i);
     }
 }
 

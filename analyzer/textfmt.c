@@ -9,7 +9,8 @@
  * %s (".N" or ".*"); on anything else (floating point, '-', '*' widths, a NULL
  * string) it starts over with vsnprintf on a copy of the arguments, so the
  * result is always what vsnprintf would have written.  check_report compares
- * the two on every format the sources use and on edge values.
+ * the two for each conversion, modifier, width and fallback, on edge values
+ * and at every buffer size.
  */
 #include "config.h"
 
