@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "pcapfile.h"
 #include "pktq.h"
 
 #define FILE_BUFFER  (256 * 1024)
@@ -44,6 +45,11 @@ struct rd_capture {
     pcap_t *p;
     FILE *file;
     char *filebuf;
+    /* A classic pcap file read in blocks (pcapfile.h) until it hands over to
+     * libpcap; fast_hdr is the current record's header in libpcap's form. */
+    bool fast;
+    struct rd_pcapfile blocks;
+    struct pcap_pkthdr fast_hdr;
     bool live;
     bool regular_file; /* -r of a regular file: read in a second thread */
     bool one_thread;   /* asked for by the caller */
@@ -209,7 +215,37 @@ static int open_file(struct rd_capture *cap, const struct rd_capture_opts *o, ch
             return -1;
         }
     }
+    /* RDPDIAG_READ=libpcap keeps libpcap's own reader (tests compare the two). */
+    if (cap->regular_file &&
+        (getenv("RDPDIAG_READ") == NULL || strcmp(getenv("RDPDIAG_READ"), "libpcap") != 0)) {
+        cap->fast = rd_pcapfile_open(&cap->blocks, cap->file, (uint32_t)pcap_snapshot(cap->p));
+    }
     return 0;
+}
+
+/* pcap_next_ex, from the block reader while it has the file. */
+static int next_frame(struct rd_capture *cap, struct pcap_pkthdr **h, const u_char **data)
+{
+    if (cap->fast) {
+        struct rd_pcapfile_rec rec;
+        switch (rd_pcapfile_next(&cap->blocks, &rec)) {
+        case RD_PCAPFILE_FRAME:
+            cap->fast_hdr.ts.tv_sec = (time_t)rec.ts_sec;
+            cap->fast_hdr.ts.tv_usec = (suseconds_t)rec.ts_nsec;
+            cap->fast_hdr.caplen = rec.caplen;
+            cap->fast_hdr.len = rec.len;
+            *h = &cap->fast_hdr;
+            *data = rec.data;
+            return 1;
+        case RD_PCAPFILE_END:
+            return PCAP_ERROR_BREAK; /* what pcap_next_ex returns at the end of a file */
+        case RD_PCAPFILE_HANDOVER:
+            rd_pcapfile_close(&cap->blocks);
+            cap->fast = false;
+            break;
+        }
+    }
+    return pcap_next_ex(cap->p, h, data);
 }
 
 static int open_live(struct rd_capture *cap, const struct rd_capture_opts *o, char *errbuf,
@@ -640,7 +676,7 @@ static int loop_one_thread(struct rd_capture *cap, struct rd_engine *e, volatile
     struct rd_pktq_counts n = {0}, applied = {0};
 
     while (*stop == 0) {
-        int rc = pcap_next_ex(cap->p, &h, &data);
+        int rc = next_frame(cap, &h, &data);
         bool take;
 
         if (cap->status_line) {
@@ -728,13 +764,15 @@ static void *reader_main(void *arg)
     struct rd_capture *cap = r->cap;
     struct rd_pktq_counts n = {0}, last = {0};
     bool raw_mode = r->split == SPLIT_RAW;
-    struct rd_pktq_chunk *ch = next_chunk(r, &raw_mode);
+    struct rd_pktq_chunk *ch;
     struct pcap_pkthdr *h;
     const u_char *data;
     struct rd_packet pkt;
 
+    (void)pthread_setname_np(pthread_self(), "rdpdiag-read"); /* for top and perf */
+    ch = next_chunk(r, &raw_mode);
     while (ch != NULL) {
-        int rc = pcap_next_ex(cap->p, &h, &data);
+        int rc = next_frame(cap, &h, &data);
 
         if (rc == 1) {
             bool raw = raw_mode;
@@ -899,6 +937,9 @@ void rd_capture_close(struct rd_capture *cap)
     }
     if (cap->have_filter) {
         pcap_freecode(&cap->prog);
+    }
+    if (cap->fast) {
+        rd_pcapfile_close(&cap->blocks);
     }
     if (cap->p != NULL) {
         pcap_close(cap->p); /* closes cap->file too */

@@ -1,6 +1,7 @@
 # The analyzer's core: flows, engine, session, diagnosis, reports, CLI.
 libanalyzer_a_SOURCES += \
 	analyzer/capture.c analyzer/capture.h \
+	analyzer/pcapfile.c analyzer/pcapfile.h \
 	analyzer/pktq.c analyzer/pktq.h \
 	analyzer/regress.c analyzer/regress.h \
 	analyzer/cli.c analyzer/cli.h \

@@ -6,7 +6,9 @@
 # error after some frames).  Each comparison runs with the reading thread
 # deciding who decodes (the default), decoding everything itself
 # (RDPDIAG_READAHEAD=decode) and leaving every frame it can to the analysing
-# thread (RDPDIAG_READAHEAD=raw).
+# thread (RDPDIAG_READAHEAD=raw); and once more with libpcap reading every
+# record itself (RDPDIAG_READ=libpcap) instead of the block reader of
+# analyzer/pcapfile.c, which the one-thread run uses.
 set -u
 top=${srcdir:-.}
 bin=${RDPDIAG:-./rdpdiag}
@@ -21,8 +23,12 @@ same() { # same DESCRIPTION ARGS...: every split, same stdout, stderr and exit s
     shift
     "$bin" --one-thread "$@" >"$tmp/b.out" 2>"$tmp/b.err"
     rb=$?
-    for split in adapt decode raw; do
-        RDPDIAG_READAHEAD=$split "$bin" "$@" >"$tmp/a.out" 2>"$tmp/a.err"
+    for split in adapt decode raw libpcap; do
+        if [ $split = libpcap ]; then
+            RDPDIAG_READ=libpcap "$bin" "$@" >"$tmp/a.out" 2>"$tmp/a.err"
+        else
+            RDPDIAG_READAHEAD=$split "$bin" "$@" >"$tmp/a.out" 2>"$tmp/a.err"
+        fi
         ra=$?
         if [ $ra -ne $rb ]; then
             bad "$what ($split): exit $ra with the reading thread, $rb without"
