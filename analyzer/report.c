@@ -9,6 +9,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,6 +27,9 @@
 #include "x509.h"
 
 #define NS_PER_SEC 1000000000LL
+/* The summary-first body's stdio buffer and the copy's block: megabytes of
+ * reports go through them, a write per 4 KiB otherwise. */
+#define BODY_BUFFER (256 * 1024)
 
 int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out)
 {
@@ -37,6 +41,11 @@ int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *ou
         if (r->body == NULL) {
             r->opts.summary_first = false;
             return -1;
+        }
+        r->bodybuf = malloc(BODY_BUFFER);
+        if (r->bodybuf != NULL && setvbuf(r->body, r->bodybuf, _IOFBF, BODY_BUFFER) != 0) {
+            free(r->bodybuf); /* the default buffer stays: slower, no less right */
+            r->bodybuf = NULL;
         }
     }
     return 0;
@@ -927,11 +936,18 @@ static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE
     }
 }
 
+static void close_body(struct rd_report *r)
+{
+    fclose(r->body);
+    r->body = NULL;
+    free(r->bodybuf);
+    r->bodybuf = NULL;
+}
+
 void rd_report_discard(struct rd_report *r)
 {
     if (r->body != NULL) {
-        fclose(r->body);
-        r->body = NULL;
+        close_body(r);
     }
 }
 
@@ -955,17 +971,24 @@ void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
                    st->payload_cut, st->evicted, st->time_backwards);
     }
     if (r->body != NULL) {
-        char buf[8192];
+        char small[8192];
+        char *buf = malloc(BODY_BUFFER);
+        size_t size = buf != NULL ? BODY_BUFFER : sizeof(small);
         size_t n;
 
+        if (buf == NULL) {
+            buf = small;
+        }
         if (r->total > 0 && ftell(r->body) > 0) {
             fputc('\n', r->out);
         }
         rewind(r->body);
-        while ((n = fread(buf, 1, sizeof(buf), r->body)) > 0) {
+        while ((n = fread(buf, 1, size, r->body)) > 0) {
             fwrite(buf, 1, n, r->out);
         }
-        fclose(r->body);
-        r->body = NULL;
+        if (buf != small) {
+            free(buf);
+        }
+        close_body(r);
     }
 }

@@ -43,7 +43,8 @@ struct rd_report {
     struct rd_server_tally servers[RD_REPORT_SERVERS];
     size_t n_servers;
     uint64_t other_server_conns;
-    FILE *body; /* summary_first: the connections, printed after the summary */
+    FILE *body;    /* summary_first: the connections, printed after the summary */
+    char *bodybuf; /* body's stdio buffer */
 };
 
 /* Returns -1 when the temporary file for summary_first cannot be made (then the
