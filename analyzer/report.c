@@ -27,8 +27,10 @@
 #include "x509.h"
 
 #define NS_PER_SEC 1000000000LL
-/* The summary-first body's stdio buffer and the copy's block: megabytes of
- * reports go through them, a write per 4 KiB otherwise. */
+/* The summary-first body is kept in memory up to BODY_MEM (a few thousand
+ * connections' reports), then in a temporary file, whose stdio buffer and
+ * the copy's block are BODY_BUFFER: a write per 4 KiB otherwise. */
+#define BODY_MEM    (8 * 1024 * 1024)
 #define BODY_BUFFER (256 * 1024)
 
 int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out)
@@ -37,15 +39,12 @@ int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *ou
     r->opts = *o;
     r->out = out;
     if (o->format == RD_FMT_TEXT && o->summary_first) {
-        r->body = tmpfile();
+        const char *max = getenv("RDPDIAG_BODY_MEM");
+        r->mem_max = max != NULL ? (size_t)strtoull(max, NULL, 10) : BODY_MEM;
+        r->body = open_memstream(&r->mem, &r->memlen);
         if (r->body == NULL) {
             r->opts.summary_first = false;
             return -1;
-        }
-        r->bodybuf = malloc(BODY_BUFFER);
-        if (r->bodybuf != NULL && setvbuf(r->body, r->bodybuf, _IOFBF, BODY_BUFFER) != 0) {
-            free(r->bodybuf); /* the default buffer stays: slower, no less right */
-            r->bodybuf = NULL;
         }
     }
     return 0;
@@ -846,6 +845,40 @@ static void tally_server(struct rd_report *r, const struct rd_conn *c, const str
     }
 }
 
+static void close_body(struct rd_report *r)
+{
+    fclose(r->body);
+    r->body = NULL;
+    free(r->mem); /* open_memstream's, or NULL */
+    r->mem = NULL;
+    r->memlen = 0;
+    free(r->bodybuf);
+    r->bodybuf = NULL;
+}
+
+/* The body in memory grew past mem_max: on into a temporary file.  When
+ * there is none, the body stays in memory (more memory, same output). */
+static void spill_body(struct rd_report *r)
+{
+    FILE *f;
+
+    if (fflush(r->body) != 0 || r->memlen <= r->mem_max || (f = tmpfile()) == NULL) {
+        return;
+    }
+    r->bodybuf = malloc(BODY_BUFFER);
+    if (r->bodybuf != NULL && setvbuf(f, r->bodybuf, _IOFBF, BODY_BUFFER) != 0) {
+        free(r->bodybuf); /* the default buffer stays: slower, no less right */
+        r->bodybuf = NULL;
+    }
+    fwrite(r->mem, 1, r->memlen, f);
+    fclose(r->body);
+    free(r->mem);
+    r->mem = NULL;
+    r->memlen = 0;
+    r->body = f;
+    r->spilled = true;
+}
+
 void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct rd_verdict *v,
                     uint64_t attempt)
 {
@@ -869,6 +902,9 @@ void rd_report_conn(struct rd_report *r, const struct rd_conn *c, const struct r
     case RD_FMT_TEXT:
         if (shown(r, v)) {
             text_conn(r, c, v, attempt);
+            if (r->body != NULL && !r->spilled) {
+                spill_body(r);
+            }
         }
         break;
     }
@@ -936,14 +972,6 @@ static void text_summary(struct rd_report *r, const struct rd_attempts *at, FILE
     }
 }
 
-static void close_body(struct rd_report *r)
-{
-    fclose(r->body);
-    r->body = NULL;
-    free(r->bodybuf);
-    r->bodybuf = NULL;
-}
-
 void rd_report_discard(struct rd_report *r)
 {
     if (r->body != NULL) {
@@ -972,21 +1000,24 @@ void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
     }
     if (r->body != NULL) {
         char small[8192];
-        char *buf = malloc(BODY_BUFFER);
-        size_t size = buf != NULL ? BODY_BUFFER : sizeof(small);
-        size_t n;
+        char *buf = NULL;
+        size_t size = sizeof(small), n;
 
-        if (buf == NULL) {
-            buf = small;
-        }
-        if (r->total > 0 && ftell(r->body) > 0) {
+        fflush(r->body);
+        if (r->total > 0 && (r->spilled ? ftell(r->body) > 0 : r->memlen > 0)) {
             fputc('\n', r->out);
         }
-        rewind(r->body);
-        while ((n = fread(buf, 1, size, r->body)) > 0) {
-            fwrite(buf, 1, n, r->out);
-        }
-        if (buf != small) {
+        if (!r->spilled) {
+            fwrite(r->mem, 1, r->memlen, r->out);
+        } else {
+            buf = malloc(BODY_BUFFER);
+            if (buf != NULL) {
+                size = BODY_BUFFER;
+            }
+            rewind(r->body);
+            while ((n = fread(buf != NULL ? buf : small, 1, size, r->body)) > 0) {
+                fwrite(buf != NULL ? buf : small, 1, n, r->out);
+            }
             free(buf);
         }
         close_body(r);

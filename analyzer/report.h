@@ -43,8 +43,15 @@ struct rd_report {
     struct rd_server_tally servers[RD_REPORT_SERVERS];
     size_t n_servers;
     uint64_t other_server_conns;
-    FILE *body;    /* summary_first: the connections, printed after the summary */
-    char *bodybuf; /* body's stdio buffer */
+    /* summary_first: the connections, printed after the summary; in memory
+     * (mem, memlen, an open_memstream) up to RD_REPORT_BODY_MEM, then in a
+     * temporary file (spilled, its stdio buffer bodybuf). */
+    FILE *body;
+    char *mem;
+    size_t memlen;
+    size_t mem_max; /* RDPDIAG_BODY_MEM=BYTES sets it for tests */
+    bool spilled;
+    char *bodybuf;
 };
 
 /* Returns -1 when the temporary file for summary_first cannot be made (then the
