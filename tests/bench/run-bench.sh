@@ -13,7 +13,10 @@
 #      pcap_noop FILE 'tcp port 3389' and tshark doing the per-connection RDP
 #      extraction (the shared anchors' tshark_rdp job), then one run of each
 #      under GNU time for the peak RSS;
-#   4. a summary with the ratios and the targets (BENCH_DIR/results/summary.md).
+#   4. paired runs: PAIRS rounds of pcap_noop, rdpdiag and pcap_noop with the
+#      filter run back to back, so that a slow moment of a shared host slows
+#      all three; the median of the per-round ratios is the steadier figure;
+#   5. a summary with the ratios and the targets (BENCH_DIR/results/summary.md).
 #
 # Environment:
 #   RDPDIAG       the rdpdiag binary (required)
@@ -21,6 +24,7 @@
 #   BENCH_DIR     where inputs and results go (default $HOME/rdpdiag-bench)
 #   INPUTS        inputs to measure (default "bench-mixed-1g bench-rdp-256m")
 #   RUNS          timed runs per fast command (default 7); TSHARK_RUNS (default 3)
+#   PAIRS         rounds of the paired runs (default 15; 0 leaves them out)
 #   SKIP_TSHARK=1 leave tshark out (it takes ~35 s per run on the 1 GiB input)
 #   BENCH_REGEN=1 regenerate the inputs even if they look current
 #   BENCH_STRICT=1 exit 1 when a target is missed (default: report only)
@@ -31,6 +35,7 @@ SHARED_BENCH=${SHARED_BENCH:-}
 BENCH_DIR=${BENCH_DIR:-$HOME/rdpdiag-bench}
 INPUTS=${INPUTS:-"bench-mixed-1g bench-rdp-256m"}
 RUNS=${RUNS:-7}
+PAIRS=${PAIRS:-15}
 TSHARK_RUNS=${TSHARK_RUNS:-3}
 SKIP_TSHARK=${SKIP_TSHARK:-0}
 TIME=/usr/bin/time
@@ -157,6 +162,26 @@ for in in $INPUTS; do
 done
 rm -f "$res/rss.tmp"
 
+# Paired rounds: one line "input noop rdpdiag noop_bpf" of wall seconds each.
+: > "$res/pairs.tsv"
+for in in $INPUTS; do
+    [ "$PAIRS" -gt 0 ] || break
+    echo "== paired: $PAIRS rounds of pcap_noop, rdpdiag, pcap_noop 'tcp port 3389' on $in"
+    python3 - "$in" "$PAIRS" "$NOOP" "$RDPDIAG" "$BENCH_DIR/$in.pcap" >> "$res/pairs.tsv" << 'PAIRED'
+import subprocess, sys, time
+name, rounds, noop, rdpdiag, f = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+cmds = [[noop, f], [rdpdiag, '-r', f], [noop, f, 'tcp port 3389']]
+def wall(c):
+    t = time.perf_counter()
+    subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+for c in cmds:
+    wall(c)  # warm-up
+for _ in range(rounds):
+    print(name, *('%.6f' % wall(c) for c in cmds), sep='\t')
+PAIRED
+done
+
 python3 - "$res" "$BENCH_DIR" "$INPUTS" > "$res/summary.md" << 'EOF'
 import json, os, statistics, sys
 res, corpus, inputs = sys.argv[1], sys.argv[2], sys.argv[3].split()
@@ -214,6 +239,22 @@ for inp in inputs:
     missed += not ok
     print(f'| {inp} | {noop:.2f} ({cratio("noop"):.2f}) | {noop_buf:.2f} ({cratio("noop_buf"):.2f}) '
           f'| {one:.2f} | {tsh:.1f} ({cratio("tshark_rdp"):.1f}) | {r:.1f} | {"; ".join(verdicts)} |')
+pairs = {}
+for line in open(os.path.join(res, 'pairs.tsv')):
+    inp, a, b, c = line.split('\t')
+    pairs.setdefault(inp, []).append((float(a), float(b), float(c)))
+if pairs:
+    print()
+    print('Paired rounds (pcap_noop, rdpdiag, pcap_noop with the filter, back to back): median of')
+    print('the per-round throughput ratios, with their range.')
+    print()
+    print('| input | rounds | rdpdiag / noop | rdpdiag / noop_bpf |')
+    print('|---|---:|---:|---:|')
+    for inp, rs in pairs.items():
+        a = [n / r for n, r, _ in rs]
+        b = [f / r for _, r, f in rs]
+        print(f'| {inp} | {len(rs)} | {statistics.median(a):.2f} ({min(a):.2f}-{max(a):.2f}) '
+              f'| {statistics.median(b):.2f} ({min(b):.2f}-{max(b):.2f}) |')
 print()
 print(f'targets missed: {missed}')
 print()
