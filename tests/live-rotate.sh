@@ -10,12 +10,12 @@
 #   -C 1: at least four files, each but the last past 1,000,000 bytes;
 #   -G 1: the same transfer spread over about three seconds gives at least two files;
 # and either way the files, merged and read back with `rdpdiag -r --json`, hold exactly
-# what rdpdiag saw live: the same frames and the same per-direction TCP counters
-# (packets, bytes, retransmissions, gaps), and every byte sent is there or, when the
-# kernel dropped packets under load, counted as missing.
+# what rdpdiag saw live: the same per-direction TCP counters (packets, bytes,
+# retransmissions, gaps), as many frames as the packets counted live, and every byte
+# sent is there or, when the kernel dropped packets under load, counted as missing.
 # Every file is created 0644 (0600 with a umask of 077), as tcpdump creates them.
 #
-# Skips (exit 77) when not root, without network namespaces, python3 or mergecap.
+# Skips (exit 77) when not root, without network namespaces, python3, mergecap or capinfos.
 set -u
 
 top=${srcdir:-.}
@@ -25,7 +25,9 @@ BYTES=3500000
 # shellcheck source=tests/live-lib.sh
 . "$top/tests/live-lib.sh"
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
-command -v mergecap >/dev/null 2>&1 || skip "mergecap (Debian: wireshark-common) not installed"
+for t in mergecap capinfos; do
+    command -v $t >/dev/null 2>&1 || skip "$t (Debian: wireshark-common) not installed"
+done
 live_setup rdpdr
 
 # The server reads until the client closes (bounded), then closes.
@@ -94,13 +96,15 @@ check_files() {
     mergecap -w "$WORK/$name-merged.pcap" "$@" || fail "$name: mergecap failed"
     "$bin" --all --json -r "$WORK/$name-merged.pcap" >"$WORK/$name-merged.json" \
         2>"$WORK/$name-merged.err"
+    # The capture line is printed only when something was skipped or went backwards.
     live=$(grep -o 'capture: [0-9]* frames' "$WORK/$name.err")
     saved=$(grep -o 'capture: [0-9]* frames' "$WORK/$name-merged.err")
-    [ -n "$live" ] && [ "$live" = "$saved" ] ||
+    [ "$live" = "$saved" ] ||
         fail "$name: rdpdiag saw '$live' live, the saved files hold '$saved'"
-    python3 - "$WORK/$name.json" "$WORK/$name-merged.json" "$BYTES" "$name" <<'EOF' || exit 1
+    frames=$(capinfos -T -M -r -c "$WORK/$name-merged.pcap" | awk -F'\t' '{print $2}')
+    python3 - "$WORK/$name.json" "$WORK/$name-merged.json" "$BYTES" "$name" "$frames" <<'EOF' || exit 1
 import json, sys
-name, want = sys.argv[4], int(sys.argv[3])
+name, want, frames = sys.argv[4], int(sys.argv[3]), int(sys.argv[5])
 def conn(path):
     c = [json.loads(l) for l in open(path) if l.strip()]
     c = [x for x in c if x["server"]["port"] == 3389]
@@ -108,6 +112,10 @@ def conn(path):
         sys.exit(f"FAIL: {name}: {len(c)} connections to 3389 in {path}, expected 1")
     return c[0]["tcp"]
 live, saved = conn(sys.argv[1]), conn(sys.argv[2])
+# The filter passes only this connection: every saved frame is one of its packets.
+seen = live["client"]["packets"] + live["server"]["packets"]
+if seen != frames:
+    sys.exit(f"FAIL: {name}: rdpdiag counted {seen} packets live, the files hold {frames} frames")
 for side in ("client", "server"):
     if live[side] != saved[side]:
         sys.exit(f"FAIL: {name}: {side} counters live {live[side]}, in the files {saved[side]}")
