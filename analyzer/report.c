@@ -28,10 +28,73 @@
 
 #define NS_PER_SEC 1000000000LL
 /* The summary-first body is kept in memory up to BODY_MEM (a few thousand
- * connections' reports), then in a temporary file, whose stdio buffer and
- * the copy's block are BODY_BUFFER: a write per 4 KiB otherwise. */
+ * connections' reports), in blocks of BODY_BLOCK bytes so that growing it never
+ * copies what is there; then in a temporary file, whose stdio buffer and the
+ * copy's block are BODY_BUFFER: a write per 4 KiB otherwise. */
 #define BODY_MEM    (8 * 1024 * 1024)
+#define BODY_BLOCK  (256 * 1024)
 #define BODY_BUFFER (256 * 1024)
+
+struct rd_body_block {
+    struct rd_body_block *next;
+    size_t len;
+    char data[BODY_BLOCK - 2 * sizeof(void *)];
+};
+
+/* fopencookie's write: append to the chain; a short count when out of memory,
+ * which stdio reports as a write error. */
+static ssize_t body_write(void *cookie, const char *buf, size_t size)
+{
+    struct rd_report *r = cookie;
+    size_t done = 0;
+
+    while (done < size) {
+        struct rd_body_block *b = r->mem_tail;
+        size_t n;
+
+        if (b == NULL || b->len == sizeof(b->data)) {
+            b = malloc(sizeof(*b));
+            if (b == NULL) {
+                break;
+            }
+            b->next = NULL;
+            b->len = 0;
+            if (r->mem_tail != NULL) {
+                r->mem_tail->next = b;
+            } else {
+                r->mem_head = b;
+            }
+            r->mem_tail = b;
+        }
+        n = sizeof(b->data) - b->len;
+        if (n > size - done) {
+            n = size - done;
+        }
+        memcpy(b->data + b->len, buf + done, n);
+        b->len += n;
+        done += n;
+    }
+    r->memlen += done;
+    return done > 0 || size == 0 ? (ssize_t)done : -1;
+}
+
+static void free_blocks(struct rd_report *r)
+{
+    while (r->mem_head != NULL) {
+        struct rd_body_block *b = r->mem_head;
+        r->mem_head = b->next;
+        free(b);
+    }
+    r->mem_tail = NULL;
+    r->memlen = 0;
+}
+
+static void copy_blocks(const struct rd_report *r, FILE *to)
+{
+    for (const struct rd_body_block *b = r->mem_head; b != NULL; b = b->next) {
+        fwrite(b->data, 1, b->len, to);
+    }
+}
 
 int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *out)
 {
@@ -40,8 +103,10 @@ int rd_report_init(struct rd_report *r, const struct rd_report_opts *o, FILE *ou
     r->out = out;
     if (o->format == RD_FMT_TEXT && o->summary_first) {
         const char *max = getenv("RDPDIAG_BODY_MEM");
+        cookie_io_functions_t io = {NULL, body_write, NULL, NULL};
+
         r->mem_max = max != NULL ? (size_t)strtoull(max, NULL, 10) : BODY_MEM;
-        r->body = open_memstream(&r->mem, &r->memlen);
+        r->body = fopencookie(r, "w", io);
         if (r->body == NULL) {
             r->opts.summary_first = false;
             return -1;
@@ -849,9 +914,7 @@ static void close_body(struct rd_report *r)
 {
     fclose(r->body);
     r->body = NULL;
-    free(r->mem); /* open_memstream's, or NULL */
-    r->mem = NULL;
-    r->memlen = 0;
+    free_blocks(r); /* none once spilled */
     free(r->bodybuf);
     r->bodybuf = NULL;
 }
@@ -870,11 +933,9 @@ static void spill_body(struct rd_report *r)
         free(r->bodybuf); /* the default buffer stays: slower, no less right */
         r->bodybuf = NULL;
     }
-    fwrite(r->mem, 1, r->memlen, f);
+    copy_blocks(r, f);
     fclose(r->body);
-    free(r->mem);
-    r->mem = NULL;
-    r->memlen = 0;
+    free_blocks(r);
     r->body = f;
     r->spilled = true;
 }
@@ -1008,7 +1069,7 @@ void rd_report_end(struct rd_report *r, const struct rd_engine_stats *st,
             fputc('\n', r->out);
         }
         if (!r->spilled) {
-            fwrite(r->mem, 1, r->memlen, r->out);
+            copy_blocks(r, r->out);
         } else {
             buf = malloc(BODY_BUFFER);
             if (buf != NULL) {

@@ -44,10 +44,11 @@ struct rd_report {
     size_t n_servers;
     uint64_t other_server_conns;
     /* summary_first: the connections, printed after the summary; in memory
-     * (mem, memlen, an open_memstream) up to RD_REPORT_BODY_MEM, then in a
-     * temporary file (spilled, its stdio buffer bodybuf). */
+     * (a chain of blocks, mem_head to mem_tail, memlen bytes in all, written
+     * through the stream body) up to mem_max, then in a temporary file
+     * (spilled, its stdio buffer bodybuf). */
     FILE *body;
-    char *mem;
+    struct rd_body_block *mem_head, *mem_tail;
     size_t memlen;
     size_t mem_max; /* RDPDIAG_BODY_MEM=BYTES sets it for tests */
     bool spilled;
