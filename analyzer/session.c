@@ -42,6 +42,9 @@ static const unsigned allowed[RD_PHASE_COUNT] = {
 #define STD_ACTIVE_CLIENT_PDUS 6
 #define STD_ACTIVE_SERVER_PDUS 6
 
+/* The first size of a direction's buffer for a PDU that spans segments. */
+#define SESSION_BUF_FIRST 4096u
+
 /* Basic security header flags (MS-RDPBCGR 2.2.8.1.1.2.1). */
 #define SEC_EXCHANGE_PKT 0x0001u
 #define SEC_ENCRYPT      0x0008u
@@ -70,6 +73,7 @@ static void release_buffers(struct rd_session *s)
         s->dir[d].buf = NULL;
         s->dir[d].hs = NULL;
         s->dir[d].len = 0;
+        s->dir[d].cap = 0;
         s->dir[d].hs_len = 0;
     }
 }
@@ -686,6 +690,28 @@ static void parse_buffer(struct rd_conn *c, enum rd_dir dir, const struct rd_pac
     }
 }
 
+/* Room for want bytes (at most RD_SESSION_BUF): most PDUs that span segments
+ * are a few kilobytes, so the buffer starts small and doubles. */
+static bool grow_buffer(struct rd_session_dir *d, size_t want)
+{
+    size_t cap = d->cap == 0 ? SESSION_BUF_FIRST : d->cap;
+    uint8_t *n;
+
+    while (cap < want && cap < RD_SESSION_BUF) {
+        cap *= 2;
+    }
+    if (cap > RD_SESSION_BUF) {
+        cap = RD_SESSION_BUF;
+    }
+    n = realloc(d->buf, cap);
+    if (n == NULL) {
+        return false;
+    }
+    d->buf = n;
+    d->cap = cap;
+    return true;
+}
+
 void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet *p,
                      const uint8_t *data, size_t len)
 {
@@ -740,14 +766,11 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     while (len > 0 && !d->desync && !s->counting_only) {
         size_t room, n;
 
-        if (d->buf == NULL) {
-            d->buf = malloc(RD_SESSION_BUF);
-            if (d->buf == NULL) {
-                d->desync = true;
-                return;
-            }
+        if (d->len + len > d->cap && d->cap < RD_SESSION_BUF && !grow_buffer(d, d->len + len)) {
+            d->desync = true;
+            return;
         }
-        room = RD_SESSION_BUF - d->len;
+        room = d->cap - d->len;
         if (room == 0) {
             d->overflow = true;
             d->desync = true;
@@ -769,5 +792,6 @@ void rd_session_data(struct rd_conn *c, enum rd_dir dir, const struct rd_packet 
     } else if (d->len == 0 && d->buf != NULL) {
         free(d->buf); /* held only while a PDU is incomplete */
         d->buf = NULL;
+        d->cap = 0;
     }
 }

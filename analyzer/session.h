@@ -311,8 +311,8 @@ struct rd_session_dir {
     bool desync;   /* a gap or malformed framing: this direction stopped parsing */
     bool overflow; /* a PDU larger than the buffer: this direction stopped parsing */
     bool tls;      /* this direction carries TLS records */
-    uint8_t *buf;  /* RD_SESSION_BUF bytes, allocated on first data */
-    size_t len;
+    uint8_t *buf;  /* cap bytes (at most RD_SESSION_BUF) while a PDU is incomplete */
+    size_t len, cap;
     uint8_t *hs; /* TLS handshake messages spanning records */
     size_t hs_len;
     uint64_t pdus; /* PDUs framed */
