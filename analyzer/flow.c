@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 static uint64_t mix(uint64_t h)
 {
@@ -27,23 +30,47 @@ static uint64_t mix(uint64_t h)
     return h;
 }
 
-static uint64_t addr_hash(const struct rd_addr *a, uint16_t port)
+/*
+ * A capture is hostile input: with a hash anyone can compute, a capture made
+ * for it could put every connection in one bucket and make each packet's
+ * lookup walk thousands.  So the hash is keyed with a seed drawn per table,
+ * and every input bit goes through the mix: an IPv4 address and its port fill
+ * one word; anything longer takes a round per word, so that no two endpoints
+ * collide by construction (XOR-ing words together before one round would let
+ * the words cancel).
+ */
+static uint64_t addr_hash(const struct rd_addr *a, uint16_t port, uint64_t seed)
 {
     uint64_t lo;
     uint64_t hi;
 
     memcpy(&lo, a->a, 8);
     memcpy(&hi, a->a + 8, 8);
-    /* One finalizer round over both halves: an odd multiplier keeps hi's bits
-     * apart from lo's before the mix spreads them. */
-    return mix(lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ port);
+    if (hi == 0 && lo <= 0xffffffffu) {
+        return mix((lo | (uint64_t)port << 32) ^ seed);
+    }
+    return mix(mix(mix(lo ^ seed) ^ hi) ^ port);
 }
 
 /* Symmetric: the same for (a, b) and (b, a). */
-static uint64_t tuple_hash(const struct rd_addr *a, uint16_t ap, const struct rd_addr *b,
-                           uint16_t bp)
+static uint64_t tuple_hash(const struct rd_flow_table *t, const struct rd_addr *a, uint16_t ap,
+                           const struct rd_addr *b, uint16_t bp)
 {
-    return addr_hash(a, ap) + addr_hash(b, bp);
+    return addr_hash(a, ap, t->seed) + addr_hash(b, bp, t->seed);
+}
+
+/* Not for secrecy: enough that a capture cannot be made for it in advance. */
+static uint64_t draw_seed(const struct rd_flow_table *t)
+{
+    uint64_t seed = 0;
+    struct timespec ts;
+
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed)) {
+        return seed;
+    }
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return mix((uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)(uintptr_t)t ^
+               (uint64_t)getpid() << 48);
 }
 
 static bool addr_same(const struct rd_addr *a, const struct rd_addr *b)
@@ -69,6 +96,7 @@ int rd_flow_init(struct rd_flow_table *t, size_t cap, char *errbuf, size_t errsi
     }
     t->nbuckets = FIRST_BUCKETS;
     t->cap = cap;
+    t->seed = draw_seed(t);
     t->next_id = 1;
     return 0;
 }
@@ -82,7 +110,7 @@ void rd_flow_free(struct rd_flow_table *t)
 struct rd_conn *rd_flow_lookup(struct rd_flow_table *t, const struct rd_packet *p,
                                bool *from_client)
 {
-    uint64_t h = tuple_hash(&p->src, p->sport, &p->dst, p->dport);
+    uint64_t h = tuple_hash(t, &p->src, p->sport, &p->dst, p->dport);
 
     for (struct rd_conn *c = t->buckets[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
         if (c->hkey != h) {
@@ -210,7 +238,7 @@ struct rd_conn *rd_flow_insert(struct rd_flow_table *t, const struct rd_packet *
     if ((t->count + 1) * 2 > t->nbuckets && t->nbuckets < t->max_buckets) {
         grow(t);
     }
-    c->hkey = tuple_hash(&c->cli, c->cport, &c->srv, c->sport);
+    c->hkey = tuple_hash(t, &c->cli, c->cport, &c->srv, c->sport);
     b = (size_t)c->hkey & (t->nbuckets - 1);
     c->hnext = t->buckets[b];
     t->buckets[b] = c;
@@ -241,4 +269,20 @@ void rd_flow_remove(struct rd_flow_table *t, struct rd_conn *c)
     c->hnext = NULL;
     list_unlink(t, c);
     t->count--;
+}
+
+size_t rd_flow_longest_chain(const struct rd_flow_table *t)
+{
+    size_t longest = 0;
+
+    for (size_t i = 0; i < t->nbuckets; i++) {
+        size_t n = 0;
+        for (const struct rd_conn *c = t->buckets[i]; c != NULL; c = c->hnext) {
+            n++;
+        }
+        if (n > longest) {
+            longest = n;
+        }
+    }
+    return longest;
 }

@@ -23,6 +23,7 @@ struct rd_flow_table {
      * order, least recently seen at head[k]: a sweep looks at heads only. */
     struct rd_conn *head[3], *tail[3];
     uint64_t next_id;
+    uint64_t seed; /* keys the tuple hash (drawn per table) */
 };
 
 /* cap: connections tracked at once.  Returns -1 (errbuf filled) on allocation failure. */
@@ -53,5 +54,9 @@ struct rd_conn *rd_flow_oldest(const struct rd_flow_table *t);
 void rd_flow_remove(struct rd_flow_table *t, struct rd_conn *c);
 
 bool rd_flow_full(const struct rd_flow_table *t);
+
+/* The most connections in one hash bucket (for tests: a crafted capture must
+ * not be able to pile them up). */
+size_t rd_flow_longest_chain(const struct rd_flow_table *t);
 
 #endif

@@ -246,6 +246,68 @@ START_TEST(idle_connections_finish_on_the_capture_clock)
 }
 END_TEST
 
+/* Endpoints that an unkeyed hash folding the address words together
+ * (lo ^ hi * K ^ port, one round) puts in one bucket, and endpoints whose high
+ * word and port cancel (what a hash XOR-ing them into one round would let
+ * through): the keyed hash spreads both. */
+START_TEST(crafted_collisions_spread)
+{
+    enum { N = 4096 };
+    const uint64_t k = 0x9e3779b97f4a7c15ULL;
+    struct rd_flow_table t;
+    struct rd_packet *p = calloc(N, sizeof(*p));
+    struct rd_conn **c = calloc(N, sizeof(*c));
+    struct rd_conn *o;
+    char err[128];
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(rd_flow_init(&t, 2 * N, err, sizeof(err)), 0);
+    for (unsigned i = 0; i < N; i++) {
+        uint64_t lo, hi;
+        uint16_t port;
+        bool from_client;
+
+        if (i % 2 == 0) {
+            hi = 0x20010db800000000ULL + i;
+            port = (uint16_t)(40000 + i % 1000);
+            lo = 0x1234567890abcdefULL ^ hi * k ^ port;
+        } else {
+            port = (uint16_t)(1024 + i);
+            lo = 0xfe80000000000000ULL;
+            hi = 0x5555555555550000ULL ^ port;
+        }
+        p[i].l4 = RD_L4_TCP;
+        p[i].src.family = 6;
+        memcpy(p[i].src.a, &lo, 8);
+        memcpy(p[i].src.a + 8, &hi, 8);
+        p[i].dst.family = 6;
+        p[i].dst.a[0] = 0x20;
+        p[i].dst.a[15] = 9;
+        p[i].sport = port;
+        p[i].dport = 3389;
+        ck_assert_ptr_null(rd_flow_lookup(&t, &p[i], &from_client));
+        c[i] = rd_flow_insert(&t, &p[i], true);
+        ck_assert_ptr_nonnull(c[i]);
+    }
+    /* Uniform over at least 2N buckets, the longest chain stays near
+     * log N / log log N; 13 or more has odds of about 1e-10. */
+    ck_assert_uint_le(rd_flow_longest_chain(&t), 12);
+    for (unsigned i = 0; i < N; i++) {
+        bool from_client = false;
+        ck_assert_ptr_eq(rd_flow_lookup(&t, &p[i], &from_client), c[i]);
+        ck_assert(from_client);
+    }
+    while ((o = rd_flow_oldest(&t)) != NULL) {
+        rd_flow_remove(&t, o);
+        free(o);
+    }
+    rd_flow_free(&t);
+    free(c);
+    free(p);
+}
+END_TEST
+
 static Suite *flow_suite(void)
 {
     Suite *s = suite_create("flow");
@@ -260,6 +322,7 @@ static Suite *flow_suite(void)
     tcase_add_test(t, single_syn_at_capture_end_is_incomplete);
     tcase_add_test(t, clock_going_backwards_is_counted);
     tcase_add_test(t, idle_connections_finish_on_the_capture_clock);
+    tcase_add_test(t, crafted_collisions_spread);
     suite_add_tcase(s, t);
     return s;
 }
